@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace ChurnActors.Gateway.Apis;
+
+/// <summary><c>POST /api/v1/connect/feedback</c>: the subscriber's answer, posted by the Connect hook, HMAC-signed.</summary>
+public static class FeedbackApi
+{
+    private const int MaxBodyBytes = 16 * 1024;
+
+    public static RouteGroupBuilder MapFeedbackApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/connect/feedback", PostAsync)
+            .WithName("PostFeedback")
+            .WithSummary("Record a subscriber's answer (signed with X-Churn-Timestamp / X-Churn-Signature)")
+            .Accepts<FeedbackBody>("application/json");
+        return api;
+    }
+
+    public static async Task<Results<Ok<FeedbackAnswer>, ProblemHttpResult>> PostAsync(
+        HttpRequest request,
+        IGrainFactory grains,
+        IOptions<GatewayOptions> options,
+        ReplayGuard replays,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "feedback-too-large", "Body too large", $"A feedback body is at most {MaxBodyBytes} bytes.");
+        }
+
+        if (Authenticate(request, body, options.Value.FeedbackSecret, replays, time.GetUtcNow()) is { } refused)
+        {
+            return refused;
+        }
+
+        FeedbackBody? feedback;
+        try
+        {
+            feedback = JsonSerializer.Deserialize<FeedbackBody>(body, JsonSerializerOptions.Web);
+        }
+        catch (JsonException exception)
+        {
+            return Problems.BadRequest("malformed-json", "Malformed JSON", $"The body is not a valid feedback object: {exception.Message}");
+        }
+
+        if (Validate(feedback, time.GetUtcNow(), out var report) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await grains.GetGrain<ISubscriberGrain>(report!.Msisdn).RecordFeedbackAsync(report);
+        return result.Outcome switch
+        {
+            FeedbackOutcome.Recorded or FeedbackOutcome.AlreadyRecorded =>
+                TypedResults.Ok(new FeedbackAnswer(result.Outcome == FeedbackOutcome.Recorded ? "recorded" : "already-recorded", report.EngagementId, result.SentimentAfter)),
+            FeedbackOutcome.UnknownEngagement => Problems.Of(StatusCodes.Status404NotFound, "unknown-engagement", "Unknown engagement", result.Detail),
+            FeedbackOutcome.AlreadyAnswered => Problems.Of(StatusCodes.Status409Conflict, "already-answered", "Engagement already answered", result.Detail),
+            FeedbackOutcome.NotAwaitingFeedback => Problems.Of(StatusCodes.Status409Conflict, "not-awaiting-feedback", "Engagement not waiting for an answer", result.Detail),
+            FeedbackOutcome.NumberMismatch => Problems.Of(StatusCodes.Status422UnprocessableEntity, "number-mismatch", "Number does not match the engagement", result.Detail),
+            _ => Problems.Of(StatusCodes.Status422UnprocessableEntity, "score-out-of-range", "Score out of range", result.Detail),
+        };
+    }
+
+    private static ProblemHttpResult? Authenticate(HttpRequest request, byte[] body, string secret, ReplayGuard replays, DateTimeOffset now)
+    {
+        var timestampText = request.Headers[FeedbackSignature.TimestampHeader].ToString();
+        var signature = request.Headers[FeedbackSignature.SignatureHeader].ToString();
+        if (string.IsNullOrEmpty(timestampText) || string.IsNullOrEmpty(signature))
+        {
+            return Problems.Of(
+                StatusCodes.Status401Unauthorized,
+                "missing-signature",
+                "Missing signature",
+                $"Sign the request: {FeedbackSignature.TimestampHeader} (unix seconds) and {FeedbackSignature.SignatureHeader} (hex HMAC-SHA256 of timestamp, newline, body).");
+        }
+
+        if (!long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var unixSeconds))
+        {
+            return Problems.Of(StatusCodes.Status401Unauthorized, "invalid-timestamp", "Invalid timestamp", $"{FeedbackSignature.TimestampHeader} must be unix seconds.");
+        }
+
+        var age = now - DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(unixSeconds, 0, 253402300799));
+        if (age.Duration() > FeedbackSignature.Tolerance)
+        {
+            return Problems.Of(
+                StatusCodes.Status401Unauthorized,
+                "expired-signature",
+                "Request expired",
+                $"The request was signed {age.TotalSeconds:F0} s from now; at most {FeedbackSignature.Tolerance.TotalSeconds:F0} s either way is accepted. Check the sender's clock.");
+        }
+
+        if (!FeedbackSignature.Matches(secret, unixSeconds, body, signature))
+        {
+            return Problems.Of(StatusCodes.Status401Unauthorized, "bad-signature", "Bad signature", "The signature does not match the body and timestamp; check the shared feedback secret.");
+        }
+
+        if (!replays.TryAccept(signature))
+        {
+            return Problems.Of(StatusCodes.Status401Unauthorized, "replayed-request", "Replayed request", "This exact signed request was received before; sign each attempt anew.");
+        }
+
+        return null;
+    }
+
+    private static ProblemHttpResult? Validate(FeedbackBody? body, DateTimeOffset now, out FeedbackReport? report)
+    {
+        report = null;
+        if (body is null)
+        {
+            return Problems.BadRequest("malformed-json", "Malformed JSON", "The body must be a JSON object.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.ContactId) || body.ContactId.Length > 256)
+        {
+            return Problems.BadRequest("invalid-contact-id", "Invalid contactId", "contactId is required (at most 256 characters).");
+        }
+
+        if (!EngagementIds.IsWellFormed(body.EngagementId))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-engagement", "Unknown engagement", "engagementId is missing or is not an engagement id this system issued.");
+        }
+
+        if (!MsisdnNormalizer.TryNormalize(body.Msisdn, out var msisdn))
+        {
+            return Problems.InvalidMsisdn();
+        }
+
+        if (body.Score is not { } score || score is < 1 or > 5)
+        {
+            return Problems.Of(
+                StatusCodes.Status422UnprocessableEntity,
+                "score-out-of-range",
+                "Score out of range",
+                body.Score is null ? "score is required: the digit pressed, 1 (no impact) to 5 (very high impact)." : $"score {body.Score} is outside 1–5.");
+        }
+
+        report = new FeedbackReport(body.ContactId, body.EngagementId!, msisdn, score, body.AnsweredAt ?? now);
+        return null;
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>What the Connect hook posts.</summary>
+public sealed record FeedbackBody(string? ContactId, string? EngagementId, string? Msisdn, int? Score, DateTimeOffset? AnsweredAt);
+
+public sealed record FeedbackAnswer(string Outcome, string EngagementId, int? SentimentAfter);

@@ -1,0 +1,38 @@
+using ChurnActors.Gateway.Apis;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using ChurnActors.Configuration;
+
+namespace ChurnActors.Gateway;
+
+/// <summary>The gateway's services and endpoints, the same whether it shares the silo's process or runs as an Orleans client.</summary>
+public static class GatewayHosting
+{
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddChurnGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<GatewayOptions>(configuration, GatewayOptions.Section);
+        services.AddSingleton<ReplayGuard>();
+        services.AddProblemDetails();
+        services.AddOpenApi("v1");
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        return services;
+    }
+
+    public static WebApplication MapChurnGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+
+        var api = app.MapGroup("/api/v1");
+        api.MapProbeEventsApi();
+        api.MapFeedbackApi();
+        api.MapSubscribersApi();
+        api.MapCellsApi();
+        api.MapStatsApi();
+        return app;
+    }
+}

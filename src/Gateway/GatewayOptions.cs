@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChurnActors.Gateway;
+
+/// <summary><c>Churn:Gateway</c>.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Churn:Gateway";
+
+    /// <summary>Shared with the Connect hook; signs every feedback request. Never logged.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "is required: the secret the Connect hook signs feedback with")]
+    [MinLength(16, ErrorMessage = "must be at least 16 characters")]
+    public string FeedbackSecret { get; set; } = "";
+
+    /// <summary>Most probe events one request may carry.</summary>
+    [Range(1, 100_000)]
+    public int MaxProbeBatch { get; set; } = 10_000;
+
+    public override string ToString() => $"FeedbackSecret=(redacted), MaxProbeBatch={MaxProbeBatch}";
+}

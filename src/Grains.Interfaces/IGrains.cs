@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using ChurnActors.Records;
+using Orleans.Concurrency;
+
+namespace ChurnActors;
+
+/// <summary>One per subscriber, keyed by the E.164 msisdn: the rolling profile and every decision about the subscriber.</summary>
+public interface ISubscriberGrain : IGrainWithStringKey
+{
+    Task<IngestResult> RecordEventsAsync(ImmutableArray<ProbeEvent> events);
+
+    Task<FeedbackResult> RecordFeedbackAsync(FeedbackReport feedback);
+
+    /// <summary>The live profile, or null if the number was never seen.</summary>
+    Task<SubscriberView?> GetViewAsync();
+
+    Task SetOptOutAsync(bool optOut);
+
+    /// <summary>The dispatcher asks before dialling; a cleared engagement is durably marked dialling.</summary>
+    Task<DialClearance> ClearForDialAsync(string engagementId);
+
+    Task OnCallPlacedAsync(string engagementId, string contactId);
+
+    Task OnCallEndedAsync(string engagementId, CallEnd end, string reason);
+}
+
+/// <summary>Validates raw probe events and routes them to their subscribers. Stateless, one per core.</summary>
+public interface IProbeIngestGrain : IGrainWithIntegerKey
+{
+    /// <param name="rawEvents">Each element the JSON text of one probe event.</param>
+    /// <param name="source">Where the batch came from (for rejected records), e.g. <c>http</c>.</param>
+    Task<ProbeBatchResult> IngestAsync(ImmutableArray<string> rawEvents, string source);
+}
+
+/// <summary>One per Connect instance: places calls within Connect's quotas, most severe first.</summary>
+public interface IConnectDispatchGrain : IGrainWithStringKey
+{
+    /// <summary>Offers an engagement; offering one already known changes nothing.</summary>
+    [OneWay]
+    Task OfferAsync(DialRequest request);
+
+    /// <summary>Frees the call slot of an engagement that got its feedback.</summary>
+    [OneWay]
+    Task ReleaseAsync(string engagementId);
+
+    Task<DispatchSnapshot> GetSnapshotAsync();
+}
+
+[GenerateSerializer, Immutable, Alias("churn.dispatch-snapshot")]
+public sealed record DispatchSnapshot(
+    [property: Id(0)] int Queued,
+    [property: Id(1)] int InFlight,
+    [property: Id(2)] long Placed,
+    [property: Id(3)] long Failed,
+    [property: Id(4)] long TimedOut,
+    [property: Id(5)] int MaxConcurrentCalls);
+
+/// <summary>One per cell: who is affected there and how much goodwill it costs.</summary>
+public interface ICellGrain : IGrainWithStringKey
+{
+    [OneWay]
+    Task RecordIncidentsAsync(CellIncidents incidents);
+
+    [OneWay]
+    Task RecordSentimentAsync(string msisdn, int changeSentiment, DateTimeOffset at);
+
+    Task<CellDetail> GetDetailAsync(int mostAffected);
+}
+
+[GenerateSerializer, Immutable, Alias("churn.cell-incidents")]
+public sealed record CellIncidents(
+    [property: Id(0)] string Msisdn,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] int CallDrop,
+    [property: Id(3)] int CallQuality,
+    [property: Id(4)] int LowBitrate,
+    [property: Id(5)] int VideoStalling);
+
+/// <summary>The live ranking of cells, fed by the cell grains.</summary>
+public interface ICellRankingGrain : IGrainWithStringKey
+{
+    public const string Key = "cluster";
+
+    [OneWay]
+    Task ReportAsync(CellSummary summary);
+
+    Task<IReadOnlyList<CellSummary>> GetTopAsync(int count);
+}
+
+/// <summary>Cluster-wide counters, fed by every silo.</summary>
+public interface IStatsGrain : IGrainWithStringKey
+{
+    public const string Key = "cluster";
+
+    Task AddAsync(StatsDelta delta);
+
+    Task<StatsSnapshot> GetAsync();
+}
+
+/// <summary>Drains one partition of the record stream into data-lake objects.</summary>
+public interface IArchiverGrain : IGrainWithStringKey
+{
+    /// <summary>Writes every buffered row now.</summary>
+    Task FlushAsync();
+}

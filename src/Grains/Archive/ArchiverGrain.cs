@@ -1,0 +1,133 @@
+using ChurnActors.Grains.Options;
+using ChurnActors.Records;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace ChurnActors.Grains.Archive;
+
+/// <summary>
+/// Drains one partition of the record stream into Parquet objects in the data lake, buffered by size
+/// and time and flushed on deactivation (silo shutdown). An object is named after the stream position
+/// of its first row, so writing the same range again replaces it rather than duplicating rows.
+/// </summary>
+[ImplicitStreamSubscription(RecordStreams.Namespace)]
+public sealed partial class ArchiverGrain(
+    IArchiveSink sink,
+    IOptions<ArchiveOptions> options,
+    TimeProvider time,
+    ILogger<ArchiverGrain> logger) : Grain, IArchiverGrain, IStreamSubscriptionObserver, IAsyncObserver<RecordBatch>
+{
+    internal static readonly TimeSpan CheckPeriod = TimeSpan.FromMilliseconds(500);
+
+    private readonly Dictionary<string, List<PositionedRecord>> _buffer = new(StringComparer.Ordinal);
+    private int _bufferedRows;
+    private DateTimeOffset? _oldestBufferedAt;
+    private string _writer = "";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Positions of an in-memory stream restart with the process; the activation's start keeps names unique.
+        _writer = $"{this.GetPrimaryKeyString()}-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
+        this.RegisterGrainTimer(FlushIfDueAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod));
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await WriteBufferAsync(cancellationToken);
+        if (_bufferedRows > 0)
+        {
+            LogRowsLeft(logger, _bufferedRows, this.GetPrimaryKeyString());
+        }
+    }
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<RecordBatch>().ResumeAsync(this);
+
+    public async Task OnNextAsync(RecordBatch item, StreamSequenceToken? token = null)
+    {
+        var sequence = token?.SequenceNumber ?? 0;
+        for (var index = 0; index < item.Records.Count; index++)
+        {
+            var record = item.Records[index];
+            var table = RecordTables.TableOf(record);
+            if (!_buffer.TryGetValue(table, out var rows))
+            {
+                _buffer[table] = rows = [];
+            }
+
+            rows.Add(new PositionedRecord(record, sequence, index));
+        }
+
+        _bufferedRows += item.Records.Count;
+        _oldestBufferedAt ??= time.GetUtcNow();
+        if (_bufferedRows >= options.Value.FlushRows)
+        {
+            await WriteBufferAsync(CancellationToken.None);
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(logger, this.GetPrimaryKeyString(), ex);
+        return Task.CompletedTask;
+    }
+
+    public Task FlushAsync() => WriteBufferAsync(CancellationToken.None);
+
+    private async Task FlushIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (_oldestBufferedAt is { } oldest && time.GetUtcNow() - oldest >= options.Value.FlushInterval)
+        {
+            await WriteBufferAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Writes every buffered table; rows of a table whose write fails stay buffered for the next try.</summary>
+    private async Task WriteBufferAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (table, rows) in _buffer.Where(t => t.Value.Count > 0).ToList())
+        {
+            try
+            {
+                foreach (var partition in rows.GroupBy(r => PartitionOf(r.Record.Timestamp)))
+                {
+                    var first = partition.First();
+                    var key = $"{table}/{partition.Key}/{_writer}-{first.Sequence:D12}-{first.Index:D5}.parquet";
+                    var content = await RecordTables.ToParquetAsync(table, partition.Select(r => r.Record).ToList(), cancellationToken);
+                    await sink.PutAsync(key, content, cancellationToken);
+                }
+
+                _bufferedRows -= rows.Count;
+                rows.Clear();
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogWriteFailed(logger, table, this.GetPrimaryKeyString(), rows.Count, exception);
+            }
+        }
+
+        _oldestBufferedAt = _bufferedRows > 0 ? _oldestBufferedAt : null;
+    }
+
+    private static string PartitionOf(DateTimeOffset timestamp)
+    {
+        var utc = timestamp.UtcDateTime;
+        return $"dt={utc:yyyy-MM-dd}/hour={utc:HH}";
+    }
+
+    private sealed record PositionedRecord(ChurnRecord Record, long Sequence, int Index);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Rows} {Table} rows of record partition {Partition}; they stay buffered")]
+    private static partial void LogWriteFailed(ILogger logger, string table, string partition, int rows, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Rows} rows of record partition {Partition} could not be written before deactivation")]
+    private static partial void LogRowsLeft(ILogger logger, int rows, string partition);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Record stream {Partition} reported an error")]
+    private static partial void LogStreamError(ILogger logger, string partition, Exception exception);
+}

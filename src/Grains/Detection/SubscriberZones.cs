@@ -1,0 +1,26 @@
+using PhoneNumbers;
+
+namespace ChurnActors.Grains.Detection;
+
+/// <summary>Time zones of a number, derived from its country (and area, where the numbering plan tells) with libphonenumber.</summary>
+public static class SubscriberZones
+{
+    private static readonly PhoneNumberUtil Numbers = PhoneNumberUtil.GetInstance();
+    private static readonly PhoneNumberToTimeZonesMapper Zones = PhoneNumberToTimeZonesMapper.GetInstance();
+
+    /// <summary>The zones the number may be in; UTC when the plan does not tell.</summary>
+    public static IReadOnlyList<TimeZoneInfo> For(string e164)
+    {
+        var number = Numbers.Parse(e164, null);
+        var zones = new List<TimeZoneInfo>();
+        foreach (var id in Zones.GetTimeZonesForNumber(number))
+        {
+            if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+            {
+                zones.Add(zone);
+            }
+        }
+
+        return zones.Count > 0 ? zones : [TimeZoneInfo.Utc];
+    }
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChurnActors.Grains.Options;
+
+public enum ArchiveProvider
+{
+    LocalDirectory,
+    S3,
+}
+
+/// <summary><c>Churn:Archive</c>: where the data lake is and how records are buffered into objects.</summary>
+public sealed class ArchiveOptions : IValidatableObject
+{
+    public const string Section = "Churn:Archive";
+
+    public ArchiveProvider Provider { get; set; } = ArchiveProvider.LocalDirectory;
+
+    public LocalDirectoryArchiveOptions LocalDirectory { get; set; } = new();
+
+    public S3ArchiveOptions S3 { get; set; } = new();
+
+    /// <summary>An archiver writes its buffer once it holds this many rows…</summary>
+    [Range(1, 1_000_000)]
+    public int FlushRows { get; set; } = 50_000;
+
+    /// <summary>…or once its oldest row is this old.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == ArchiveProvider.LocalDirectory && string.IsNullOrWhiteSpace(LocalDirectory.Path))
+        {
+            yield return new ValidationResult("is required when Churn:Archive:Provider is LocalDirectory", [$"{Section}:LocalDirectory:Path"]);
+        }
+
+        if (Provider == ArchiveProvider.S3 && string.IsNullOrWhiteSpace(S3.Bucket))
+        {
+            yield return new ValidationResult("is required when Churn:Archive:Provider is S3", [$"{Section}:S3:Bucket"]);
+        }
+    }
+}
+
+public sealed class LocalDirectoryArchiveOptions
+{
+    public string Path { get; set; } = "data/lake";
+}
+
+public sealed class S3ArchiveOptions
+{
+    public Uri? ServiceUrl { get; set; }
+
+    public string? Region { get; set; }
+
+    public string? Bucket { get; set; }
+}

@@ -1,0 +1,243 @@
+using System.Collections.Immutable;
+using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Options;
+using ChurnActors.Grains.Stats;
+using ChurnActors.Records;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+
+namespace ChurnActors.Grains.Subscribers;
+
+/// <summary>
+/// One subscriber, keyed by E.164 msisdn. Every change to its state is decided in its own turn and
+/// written before it is acknowledged or acted on (the engagement outbox); the reminder re-offers
+/// whatever dispatch may have lost.
+/// </summary>
+public sealed partial class SubscriberGrain(
+    [PersistentState("subscriber", SubscriberGrain.StorageName)] IPersistentState<SubscriberState> store,
+    IOptions<DetectionOptions> detection,
+    IOptions<ContactPolicyOptions> contactPolicy,
+    IOptions<SentimentOptions> sentimentOptions,
+    IOptions<DialerOptions> dialer,
+    ChurnCounters counters,
+    TimeProvider time,
+    ILogger<SubscriberGrain> logger) : Grain, ISubscriberGrain, IRemindable
+{
+    public const string StorageName = "subscribers";
+    internal const string OutboxReminder = "engagement-outbox";
+    internal static readonly TimeSpan OutboxPeriod = TimeSpan.FromMinutes(1);
+
+    private SubscriberProfile _profile = null!;
+    private IAsyncStream<RecordBatch> _records = null!;
+
+    /// <summary>Whether the outbox reminder is registered; null until known, so the reminder table is asked once at most.</summary>
+    private bool? _outboxReminderRegistered;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var msisdn = this.GetPrimaryKeyString();
+        _profile = new SubscriberProfile(
+            store.State,
+            detection.Value,
+            new ContactPolicy(contactPolicy.Value),
+            new SentimentRule(sentimentOptions.Value),
+            SubscriberZones.For(msisdn));
+        _records = this.GetStreamProvider(RecordStreams.ProviderName)
+            .GetStream<RecordBatch>(StreamId.Create(RecordStreams.Namespace, RecordStreams.PartitionFor(msisdn)));
+        return Task.CompletedTask;
+    }
+
+    public async Task<IngestResult> RecordEventsAsync(ImmutableArray<ProbeEvent> events)
+    {
+        var now = time.GetUtcNow();
+        var effects = new ProfileEffects();
+        _profile.EnsureCreated(this.GetPrimaryKeyString(), now);
+        int counted = 0, duplicates = 0, outside = 0, incidents = 0;
+        foreach (var probe in events)
+        {
+            switch (_profile.Record(probe, now, effects))
+            {
+                case EventOutcome.Duplicate:
+                    duplicates++;
+                    break;
+                case EventOutcome.OutsideWindow:
+                    outside++;
+                    break;
+                case EventOutcome.Incident:
+                    incidents++;
+                    counted++;
+                    break;
+                default:
+                    counted++;
+                    break;
+            }
+        }
+
+        await ApplyAsync(effects, now);
+        counters.EventsDuplicate(duplicates);
+        return new IngestResult(counted, duplicates, outside, incidents);
+    }
+
+    public async Task<FeedbackResult> RecordFeedbackAsync(FeedbackReport feedback)
+    {
+        if (!_profile.IsKnown)
+        {
+            // Nothing to change for a number never seen; still say precisely why the answer is refused.
+            return feedback.Score is < 1 or > 5
+                ? new FeedbackResult(FeedbackOutcome.ScoreOutOfRange, $"score {feedback.Score} is outside 1–5", null)
+                : EngagementIds.BelongsTo(feedback.EngagementId, this.GetPrimaryKeyString())
+                    ? new FeedbackResult(FeedbackOutcome.UnknownEngagement, $"engagement {feedback.EngagementId} is not known for this number", null)
+                    : new FeedbackResult(FeedbackOutcome.NumberMismatch, $"engagement {feedback.EngagementId} does not belong to this number", null);
+        }
+
+        var now = time.GetUtcNow();
+        var effects = new ProfileEffects();
+        var result = _profile.ApplyFeedback(feedback, now, effects);
+        await ApplyAsync(effects, now);
+        return result;
+    }
+
+    public Task<SubscriberView?> GetViewAsync() =>
+        Task.FromResult(_profile.IsKnown ? _profile.ToView(time.GetUtcNow()) : null);
+
+    public async Task SetOptOutAsync(bool optOut)
+    {
+        var now = time.GetUtcNow();
+        var effects = new ProfileEffects();
+        if (!_profile.IsKnown)
+        {
+            _profile.EnsureCreated(this.GetPrimaryKeyString(), now);
+            effects.Changed = true;
+        }
+
+        _profile.SetOptOut(optOut, now, effects);
+        await ApplyAsync(effects, now);
+    }
+
+    public async Task<DialClearance> ClearForDialAsync(string engagementId)
+    {
+        var now = time.GetUtcNow();
+        var effects = new ProfileEffects();
+        var clearance = _profile.ClearForDial(engagementId, now, effects);
+        await ApplyAsync(effects, now);
+        return clearance;
+    }
+
+    public async Task OnCallPlacedAsync(string engagementId, string contactId)
+    {
+        var now = time.GetUtcNow();
+        var effects = new ProfileEffects();
+        _profile.MarkPlaced(engagementId, contactId, now, effects);
+        await ApplyAsync(effects, now);
+    }
+
+    public async Task OnCallEndedAsync(string engagementId, CallEnd end, string reason)
+    {
+        var now = time.GetUtcNow();
+        var effects = new ProfileEffects();
+        _profile.MarkEnded(engagementId, end, reason, now, effects);
+        await ApplyAsync(effects, now);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != OutboxReminder)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var effects = new ProfileEffects();
+        _profile.Sweep(now, dialer.Value.CallTimeout, effects);
+        await ApplyAsync(effects, now);
+    }
+
+    /// <summary>
+    /// Makes a change durable, then acts on it: the state is written first, so an engagement is never
+    /// offered, archived or acknowledged before it would survive a crash.
+    /// </summary>
+    private async Task ApplyAsync(ProfileEffects effects, DateTimeOffset now)
+    {
+        if (_profile.Recover(now))
+        {
+            effects.Changed = true;
+        }
+
+        if (effects.Changed)
+        {
+            await store.WriteStateAsync();
+        }
+
+        foreach (var (from, to) in effects.StatusChanges)
+        {
+            counters.EngagementMoved(from, to);
+        }
+
+        counters.CallsPlaced(effects.CallsPlaced);
+        counters.FeedbackReceived(effects.FeedbackReceived);
+
+        if (effects.Offers.Count > 0 || effects.Released.Count > 0)
+        {
+            var dispatcher = GrainFactory.GetGrain<IConnectDispatchGrain>(dialer.Value.DispatcherKey);
+            foreach (var offer in effects.Offers)
+            {
+                LogOffered(logger, offer.EngagementId, Msisdns.Mask(offer.Msisdn), offer.Type.ToWire(), offer.Severity);
+                await dispatcher.OfferAsync(offer);
+            }
+
+            foreach (var released in effects.Released)
+            {
+                await dispatcher.ReleaseAsync(released);
+            }
+        }
+
+        foreach (var (cell, incidents) in effects.CellIncidents)
+        {
+            await GrainFactory.GetGrain<ICellGrain>(cell).RecordIncidentsAsync(incidents);
+        }
+
+        foreach (var (cell, change, at) in effects.CellSentiment)
+        {
+            await GrainFactory.GetGrain<ICellGrain>(cell).RecordSentimentAsync(store.State.Msisdn, change, at);
+        }
+
+        if (effects.Records.Count > 0)
+        {
+            await _records.OnNextAsync(new RecordBatch(effects.Records));
+        }
+
+        await KeepOutboxReminderAsync();
+    }
+
+    /// <summary>The reminder runs while any engagement is open, and only then.</summary>
+    private async Task KeepOutboxReminderAsync()
+    {
+        var wanted = _profile.HasOpenEngagements;
+        if (_outboxReminderRegistered is null && !wanted && store.State.Engagements.Count == 0)
+        {
+            // A subscriber never engaged never had a reminder: no need to ask the reminder table.
+            _outboxReminderRegistered = false;
+        }
+
+        if (_outboxReminderRegistered == wanted)
+        {
+            return;
+        }
+
+        var reminder = await this.GetReminder(OutboxReminder);
+        if (wanted && reminder is null)
+        {
+            await this.RegisterOrUpdateReminder(OutboxReminder, OutboxPeriod, OutboxPeriod);
+        }
+        else if (!wanted && reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _outboxReminderRegistered = wanted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Engagement {EngagementId} for {Msisdn} offered to dispatch ({Type}, severity {Severity:F3})")]
+    private static partial void LogOffered(ILogger logger, string engagementId, string msisdn, string type, double severity);
+}

@@ -1,0 +1,88 @@
+using ChurnActors.Grains.Detection;
+
+namespace ChurnActors.Grains.Subscribers;
+
+/// <summary>Everything the system keeps about one subscriber. Bounded: windows are rings, histories are capped.</summary>
+[GenerateSerializer, Alias("churn.subscriber-state")]
+public sealed class SubscriberState
+{
+    [Id(0)] public string Msisdn { get; set; } = "";
+
+    /// <summary>Per incident type (indexed by <see cref="IncidentType"/>).</summary>
+    [Id(1)] public IncidentWindow?[] Windows { get; set; } = new IncidentWindow?[4];
+
+    /// <summary>Dimensions of the last session of each type.</summary>
+    [Id(2)] public SessionDimensions?[] LastSessions { get; set; } = new SessionDimensions?[4];
+
+    [Id(3)] public EventIdMemory? SeenEvents { get; set; }
+
+    [Id(4)] public int Sentiment { get; set; }
+
+    /// <summary>When sentiment last changed (answer or recovery step).</summary>
+    [Id(5)] public DateTimeOffset SentimentSince { get; set; }
+
+    [Id(6)] public bool OptOut { get; set; }
+
+    [Id(7)] public List<Engagement> Engagements { get; set; } = [];
+
+    [Id(8)] public List<FeedbackView> Feedback { get; set; } = [];
+
+    [Id(9)] public List<SentimentChangeView> SentimentHistory { get; set; } = [];
+
+    /// <summary>The last contact-policy decision per type.</summary>
+    [Id(10)] public DecisionView?[] Decisions { get; set; } = new DecisionView?[4];
+
+    [Id(11)] public DateTimeOffset FirstSeen { get; set; }
+}
+
+[GenerateSerializer, Immutable, Alias("churn.session-dimensions")]
+public sealed record SessionDimensions(
+    [property: Id(0)] string Cell,
+    [property: Id(1)] string? DeviceTac,
+    [property: Id(2)] string? Vendor,
+    [property: Id(3)] DateTimeOffset At);
+
+/// <summary>One decision to call the subscriber, from creation to its answer (or why there was none).</summary>
+[GenerateSerializer, Alias("churn.engagement")]
+public sealed class Engagement
+{
+    [Id(0)] public string Id { get; set; } = "";
+
+    [Id(1)] public IncidentType Type { get; set; }
+
+    [Id(2)] public string Cell { get; set; } = "";
+
+    [Id(3)] public string? DeviceTac { get; set; }
+
+    [Id(4)] public string? Vendor { get; set; }
+
+    [Id(5)] public double FailRate { get; set; }
+
+    [Id(6)] public double Severity { get; set; }
+
+    [Id(7)] public DateTimeOffset CreatedAt { get; set; }
+
+    [Id(8)] public EngagementStatus Status { get; set; }
+
+    [Id(9)] public string Reason { get; set; } = "";
+
+    /// <summary>For a deferred engagement: when the calling hours open.</summary>
+    [Id(10)] public DateTimeOffset? DueAt { get; set; }
+
+    [Id(11)] public int DialAttempts { get; set; }
+
+    [Id(12)] public string? ContactId { get; set; }
+
+    [Id(13)] public DateTimeOffset StatusSince { get; set; }
+
+    [Id(14)] public int? Score { get; set; }
+
+    /// <summary>The event that triggered it, so feedback can be linked back to its incident.</summary>
+    [Id(15)] public string IncidentEventId { get; set; } = "";
+
+    public DialRequest ToDialRequest(string msisdn) =>
+        new(Id, msisdn, Type, Cell, FailRate, Severity, CreatedAt);
+
+    public EngagementView ToView() =>
+        new(Id, Type.ToWire(), Status.ToWire(), Reason, CreatedAt, Cell, FailRate, Severity, DueAt, ContactId);
+}

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using ChurnActors.Adapters.Archive;
+using ChurnActors.Configuration;
+using ChurnActors.Gateway;
+using ChurnActors.Grains.Archive;
+using ChurnActors.Grains.Cells;
+using ChurnActors.Grains.Dispatch;
+using ChurnActors.Grains.Options;
+using ChurnActors.Grains.Stats;
+using ChurnActors.Grains.Subscribers;
+using ChurnActors.Records;
+using ChurnActors.Silo.Configuration;
+using ChurnActors.Silo.Simulation;
+using Microsoft.Extensions.Options;
+
+namespace ChurnActors.Silo;
+
+/// <summary>
+/// The silo process: the Orleans silo, its providers chosen by configuration, and — in the same
+/// process — the gateway HTTP API and, in the embedded default, the simulator.
+/// </summary>
+public static class ChurnSiloHost
+{
+    public const string PubSubStorageName = "PubSubStore";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+
+        // Read up front: they decide which providers the silo is built with, and a bad value stops it here.
+        var clustering = ValidatedOptions.Load<ClusteringOptions>(configuration, ClusteringOptions.Section);
+        ValidatedOptions.Load<StorageOptions>(configuration, StorageOptions.Section);
+        ValidatedOptions.Load<StreamsOptions>(configuration, StreamsOptions.Section);
+        var archive = ValidatedOptions.Load<ArchiveOptions>(configuration, ArchiveOptions.Section);
+        var dialer = ValidatedOptions.Load<DialerOptions>(configuration, DialerOptions.Section);
+        var simulator = ValidatedOptions.Load<SimulatorOptions>(configuration, SimulatorOptions.Section);
+        EnsureEmbeddedFeedbackSecret(configuration, clustering);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(clustering.SiloPort, clustering.GatewayPort, null, clustering.ServiceId, clustering.ClusterId);
+            silo.AddMemoryGrainStorage(SubscriberGrain.StorageName);
+            silo.AddMemoryGrainStorage(CellGrain.StorageName);
+            silo.AddMemoryGrainStorage(PubSubStorageName);
+            silo.AddMemoryStreams(RecordStreams.ProviderName);
+            silo.UseInMemoryReminderService();
+        });
+
+        var services = builder.Services;
+        services.AddValidatedOptions<DetectionOptions>(configuration, DetectionOptions.Section);
+        services.AddValidatedOptions<ContactPolicyOptions>(configuration, ContactPolicyOptions.Section);
+        services.AddValidatedOptions<SentimentOptions>(configuration, SentimentOptions.Section);
+        services.AddValidatedOptions<DialerOptions>(configuration, DialerOptions.Section);
+        services.AddValidatedOptions<ArchiveOptions>(configuration, ArchiveOptions.Section);
+        services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.Section);
+
+        services.AddSingleton<ChurnCounters>();
+        services.AddHostedService<StatsReporter>();
+        services.AddSingleton<IArchiveSink>(archive.Provider switch
+        {
+            ArchiveProvider.LocalDirectory => new LocalDirectoryArchiveSink(archive.LocalDirectory.Path),
+            _ => throw new OptionsValidationException(ArchiveOptions.Section, typeof(ArchiveOptions), ["Churn:Archive:Provider: S3 is not available in this build yet; use LocalDirectory."]),
+        });
+        services.AddHttpClient(nameof(SimulatedDialer));
+        services.AddSingleton<IOutboundDialer>(dialer.Provider switch
+        {
+            DialerProvider.Simulated => sp => ActivatorUtilities.CreateInstance<SimulatedDialer>(sp),
+            _ => throw new OptionsValidationException(DialerOptions.Section, typeof(DialerOptions), ["Churn:Dialer:Provider: Connect is not available in this build yet; use Simulated."]),
+        });
+        if (simulator.Enabled)
+        {
+            services.AddHostedService<ProbeSimulator>();
+        }
+
+        services.AddChurnGateway(configuration);
+
+        var app = builder.Build();
+        app.MapChurnGateway();
+        return app;
+    }
+
+    /// <summary>
+    /// On one loopback silo (the embedded default) the gateway and the simulated subscribers share the
+    /// process, so an unset feedback secret is made up for the run; anywhere else it must be configured.
+    /// </summary>
+    private static void EnsureEmbeddedFeedbackSecret(IConfiguration configuration, ClusteringOptions clustering)
+    {
+        const string key = GatewayOptions.Section + ":FeedbackSecret";
+        if (clustering.Provider == ClusteringProvider.Localhost && string.IsNullOrEmpty(configuration[key]))
+        {
+            configuration[key] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        }
+    }
+}
