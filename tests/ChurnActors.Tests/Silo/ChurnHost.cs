@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using ChurnActors.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChurnActors.Tests.Silo;
+
+/// <summary>
+/// One real silo process-in-process for the whole test run: Orleans silo, gateway on Kestrel (a
+/// real loopback port), simulated dialer whose subscribers answer over HTTP. Calling hours are
+/// all day so calls go out whatever the time; the simulator's own traffic is off.
+/// </summary>
+public sealed class ChurnHost : IAsyncLifetime
+{
+    public const string FeedbackSecret = "test-feedback-secret-0123456789";
+
+    private WebApplication? _app;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public IGrainFactory Grains => _app!.Services.GetRequiredService<IGrainFactory>();
+
+    public string LakePath { get; } = Path.Combine(Path.GetTempPath(), "churn-tests-lake-" + Guid.NewGuid().ToString("N"));
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Churn:Clustering:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Churn:Clustering:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Churn:Clustering:ClusterId"] = "churn-tests",
+            ["Churn:Gateway:FeedbackSecret"] = FeedbackSecret,
+            ["Churn:ContactPolicy:CallingHours:Start"] = "00:00",
+            ["Churn:ContactPolicy:CallingHours:End"] = "1.00:00",
+            ["Churn:Archive:LocalDirectory:Path"] = LakePath,
+            ["Churn:Archive:FlushInterval"] = "00:00:00.500",
+            ["Churn:Simulator:Enabled"] = "false",
+            ["Churn:Simulator:NoAnswerRate"] = "0",
+            ["Churn:Simulator:AnswerDelayMin"] = "00:00:00.200",
+            ["Churn:Simulator:AnswerDelayMax"] = "00:00:00.400",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Polly"] = "Error",
+        };
+        _app = ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        if (Directory.Exists(LakePath))
+        {
+            Directory.Delete(LakePath, recursive: true);
+        }
+    }
+
+    public Task<HttpResponseMessage> PostEventsAsync(params object[] events) =>
+        Http.PostAsJsonAsync("/api/v1/probe-events", events);
+
+    /// <summary>Posts a feedback body signed the way the Connect hook signs it.</summary>
+    public Task<HttpResponseMessage> PostFeedbackAsync(object body, string? secret = FeedbackSecret, long? timestamp = null, bool sign = true) =>
+        PostSignedAsync(JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web), secret, timestamp, sign);
+
+    public Task<HttpResponseMessage> PostSignedAsync(byte[] body, string? secret = FeedbackSecret, long? timestamp = null, bool sign = true)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/connect/feedback")
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
+        };
+        if (sign)
+        {
+            var at = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            message.Headers.Add(FeedbackSignature.TimestampHeader, at.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            message.Headers.Add(FeedbackSignature.SignatureHeader, FeedbackSignature.Compute(secret!, at, body));
+        }
+
+        return Http.SendAsync(message);
+    }
+
+    public async Task<SubscriberView?> GetSubscriberAsync(string msisdn)
+    {
+        var response = await Http.GetAsync($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}");
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<SubscriberView>(JsonSerializerOptions.Web);
+    }
+
+    /// <summary>Waits for an eventually consistent condition (one-way calls, stream delivery, simulated answers).</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        T last;
+        do
+        {
+            last = await probe();
+            if (done(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; last seen: {JsonSerializer.Serialize(last)}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ChurnHostCollection : ICollectionFixture<ChurnHost>
+{
+    public const string Name = "churn host";
+}
+
+/// <summary>Builds probe events and numbers for tests; every test uses numbers of its own.</summary>
+public static class Probe
+{
+    private static int _next = 1000;
+
+    /// <summary>A fresh UK mobile number no other test uses.</summary>
+    public static string NewMsisdn() => $"+4477009{Interlocked.Increment(ref _next):D5}";
+
+    public static object Event(string msisdn, string type, bool fail, DateTimeOffset? at = null, string cell = "234-15-00TEST1", string? eventId = null) => new
+    {
+        eventId = eventId ?? Guid.NewGuid().ToString("N"),
+        msisdn,
+        type,
+        status = fail ? "FAIL" : "OK",
+        timestamp = (at ?? DateTimeOffset.UtcNow).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        cell,
+        deviceTac = "35332510",
+        vendor = "Ericsson",
+    };
+
+    /// <summary>
+    /// Sessions that cross the CALL_DROP threshold: 3 OK then 3 FAIL. The 5th session (2 FAIL of 5,
+    /// rate 0.4 &gt; 0.16, minimum sample reached) engages; the 6th is suppressed as in flight. The
+    /// simulated subscriber then answers 4 (rate 2.5× threshold), so sentiment goes 10 → 8.
+    /// </summary>
+    public static object[] BadExperience(string msisdn, string cell = "234-15-00TEST1") =>
+    [
+        .. Enumerable.Range(0, 3).Select(_ => Event(msisdn, "CALL_DROP", false, cell: cell)),
+        .. Enumerable.Range(0, 3).Select(_ => Event(msisdn, "CALL_DROP", true, cell: cell)),
+    ];
+
+    public static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
+}
