@@ -12,8 +12,15 @@ public static class SubscriberZones
     public static IReadOnlyList<TimeZoneInfo> For(string e164)
     {
         var number = Numbers.Parse(e164, null);
+        var ids = Zones.GetTimeZonesForNumber(number);
+        if (ids.All(id => id == Zones.GetUnknownTimeZone()))
+        {
+            // A number outside the ranges the plan lists as assigned: its prefix still tells the country or area.
+            ids = Zones.GetTimeZonesForGeographicalNumber(number);
+        }
+
         var zones = new List<TimeZoneInfo>();
-        foreach (var id in Zones.GetTimeZonesForNumber(number))
+        foreach (var id in ids)
         {
             if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
             {
