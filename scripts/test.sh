@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the tests need, runs every test, and ends with the line CI reads:
+#   N passed, N failed, N skipped
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+dotnet restore ChurnActors.sln
+dotnet build ChurnActors.sln --no-restore -c Release
+set +e
+dotnet test ChurnActors.sln --no-build -c Release --logger "trx" --results-directory "$results"
+status=$?
+set -e
+
+passed=0; failed=0; skipped=0; total=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*' "$trx")
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$((total + $(value total)))
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+if [ "$total" -eq 0 ]; then
+  echo "No test results were written: the test run did not start." >&2
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]
