@@ -1,14 +1,20 @@
-using ChurnActors;
-using ChurnActors.Configuration;
 using ChurnActors.Gateway;
+using Microsoft.Extensions.Options;
 
-// The gateway as its own process: an Orleans client of the silo cluster (how it runs on ECS).
-var builder = WebApplication.CreateBuilder(args);
-var clustering = ValidatedOptions.Load<ClusteringOptions>(builder.Configuration, ClusteringOptions.Section);
-builder.UseOrleansClient(client => client
-    .UseLocalhostClustering(clustering.GatewayPort, clustering.ServiceId, clustering.ClusterId));
-builder.Services.AddChurnGateway(builder.Configuration);
+try
+{
+    await GatewayHost.Build(args).RunAsync();
+}
+catch (OptionsValidationException exception)
+{
+    // A bad configuration value stops the process with the key it is under.
+    await Console.Error.WriteLineAsync("ChurnActors gateway: invalid configuration:");
+    foreach (var failure in exception.Failures)
+    {
+        await Console.Error.WriteLineAsync("  " + failure);
+    }
 
-var app = builder.Build();
-app.MapChurnGateway();
-await app.RunAsync();
+    return 2;
+}
+
+return 0;

@@ -27,6 +27,11 @@ public sealed class ChurnHost : IAsyncLifetime
 
     public IGrainFactory Grains => _app!.Services.GetRequiredService<IGrainFactory>();
 
+    public const string ClusterId = "churn-tests";
+
+    /// <summary>The silo's Orleans gateway port, for a gateway running as a separate Orleans client.</summary>
+    public int OrleansGatewayPort { get; } = FreePort();
+
     public string LakePath { get; } = Path.Combine(Path.GetTempPath(), "churn-tests-lake-" + Guid.NewGuid().ToString("N"));
 
     public async Task InitializeAsync()
@@ -35,8 +40,8 @@ public sealed class ChurnHost : IAsyncLifetime
         {
             ["Urls"] = "http://127.0.0.1:0",
             ["Churn:Clustering:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Churn:Clustering:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Churn:Clustering:ClusterId"] = "churn-tests",
+            ["Churn:Clustering:GatewayPort"] = OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Churn:Clustering:ClusterId"] = ClusterId,
             ["Churn:Gateway:FeedbackSecret"] = FeedbackSecret,
             ["Churn:ContactPolicy:CallingHours:Start"] = "00:00",
             ["Churn:ContactPolicy:CallingHours:End"] = "1.00:00",
@@ -119,7 +124,7 @@ public sealed class ChurnHost : IAsyncLifetime
         throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; last seen: {JsonSerializer.Serialize(last)}");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,21 @@
+using ChurnActors.Configuration;
+
+namespace ChurnActors.Gateway;
+
+/// <summary>The gateway as its own process: an Orleans client of the silo cluster (how it runs on ECS).</summary>
+public static class GatewayHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var clustering = ValidatedOptions.Load<ClusteringOptions>(builder.Configuration, ClusteringOptions.Section);
+        builder.UseOrleansClient(client => client
+            .UseLocalhostClustering(clustering.GatewayPort, clustering.ServiceId, clustering.ClusterId));
+        builder.Services.AddChurnGateway(builder.Configuration);
+
+        var app = builder.Build();
+        app.MapChurnGateway();
+        return app;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChurnActors.Gateway;
+using ChurnActors.Tests.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChurnActors.Tests.Gateway;
+
+/// <summary>The gateway as its own process would run it on ECS: an Orleans client of the silo.</summary>
+[Collection(ChurnHostCollection.Name)]
+public sealed class StandaloneGatewayTests(ChurnHost host)
+{
+    [Fact]
+    public async Task A_separate_gateway_serves_the_same_cluster()
+    {
+        await using var gateway = GatewayHost.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Churn:Clustering:GatewayPort"] = host.OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Churn:Clustering:ClusterId"] = ChurnHost.ClusterId,
+            ["Churn:Gateway:FeedbackSecret"] = ChurnHost.FeedbackSecret,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await gateway.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+
+        var msisdn = Probe.NewMsisdn();
+        var posted = await http.PostAsJsonAsync("/api/v1/probe-events", new[] { Probe.Event(msisdn, "CALL_QUALITY", true) });
+
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+        var throughSilo = await host.GetSubscriberAsync(msisdn);
+        Assert.Equal(1, throughSilo!.Types.Single(t => t.Type == "CALL_QUALITY").Failures);
+        var throughGateway = await http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}", JsonSerializerOptions.Web);
+        Assert.Equal(throughSilo.Msisdn, throughGateway!.Msisdn);
+        await gateway.StopAsync();
+    }
+}

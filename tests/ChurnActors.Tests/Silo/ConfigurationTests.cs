@@ -1,0 +1,80 @@
+using ChurnActors.Silo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace ChurnActors.Tests.Silo;
+
+/// <summary>A bad configuration value stops the silo at start, with the key it is under.</summary>
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("Churn:Detection:Thresholds:CallDrop", "1.5")]
+    [InlineData("Churn:Detection:MinSamples", "0")]
+    [InlineData("Churn:ContactPolicy:CallingHours:End", "08:00")]
+    [InlineData("Churn:ContactPolicy:MaxPer30Days", "0")]
+    [InlineData("Churn:Sentiment:Start", "11")]
+    [InlineData("Churn:Dialer:Connect:RequestsPerSecond", "0")]
+    public async Task An_out_of_range_value_stops_the_start_naming_its_key(string key, string value)
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            // Sections that choose providers fail while the host is built; the rest when it starts.
+            await using var app = ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(Settings(key, value)));
+            await app.StartAsync();
+        });
+
+        Assert.Contains(exception.Failures, f => f.StartsWith(key, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Churn:Storage:Provider", "DynamoDb")]
+    [InlineData("Churn:Streams:Provider", "Kinesis")]
+    [InlineData("Churn:Clustering:Provider", "Redis")]
+    [InlineData("Churn:Archive:Provider", "S3")]
+    [InlineData("Churn:Dialer:Provider", "Connect")]
+    [InlineData("Churn:Simulator:DegradedCells", "500")]
+    public void A_provider_or_setting_this_build_cannot_serve_stops_the_build_naming_its_key(string key, string value)
+    {
+        var settings = Settings(key, value);
+        settings["Churn:Archive:S3:Bucket"] = "lake";
+        settings["Churn:Dialer:Connect:InstanceId"] = "instance";
+        settings["Churn:Dialer:Connect:ContactFlowId"] = "flow";
+        settings["Churn:Dialer:Connect:SourcePhoneNumber"] = "+15550100";
+        settings["Churn:Dialer:Connect:Region"] = "eu-west-2";
+
+        var exception = Assert.Throws<OptionsValidationException>(() => ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
+
+        Assert.Contains(exception.Failures, f => f.StartsWith(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_names_its_key()
+    {
+        var exception = Assert.Throws<InvalidOperationException>(() => ChurnSiloHost.Build([], builder =>
+            builder.Configuration.AddInMemoryCollection(Settings("Churn:Clustering:SiloPort", "eleven"))));
+
+        Assert.Contains("Churn:Clustering:SiloPort", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_gateway_on_its_own_requires_the_feedback_secret()
+    {
+        await using var app = ChurnActors.Gateway.GatewayHost.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+        }));
+
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(exception.Failures, f => f.StartsWith("Churn:Gateway:FeedbackSecret", StringComparison.Ordinal));
+    }
+
+    private static Dictionary<string, string?> Settings(string key, string value) => new()
+    {
+        ["Urls"] = "http://127.0.0.1:0",
+        ["Churn:Simulator:Enabled"] = "false",
+        ["Churn:Clustering:SiloPort"] = ChurnHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Churn:Clustering:GatewayPort"] = ChurnHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [key] = value,
+    };
+}
