@@ -11,6 +11,7 @@ using ChurnActors.Grains.Subscribers;
 using ChurnActors.Records;
 using ChurnActors.Silo.Configuration;
 using ChurnActors.Silo.Simulation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ChurnActors.Silo;
@@ -58,13 +59,14 @@ public static class ChurnSiloHost
 
         services.AddSingleton<ChurnCounters>();
         services.AddHostedService<StatsReporter>();
-        services.AddSingleton<IArchiveSink>(archive.Provider switch
+        // TryAdd: a host embedding the silo (tests, benchmarks) may bring its own sink or dialer.
+        services.TryAddSingleton<IArchiveSink>(archive.Provider switch
         {
             ArchiveProvider.LocalDirectory => new LocalDirectoryArchiveSink(archive.LocalDirectory.Path),
             _ => throw new OptionsValidationException(ArchiveOptions.Section, typeof(ArchiveOptions), ["Churn:Archive:Provider: S3 is not available in this build yet; use LocalDirectory."]),
         });
         services.AddHttpClient(nameof(SimulatedDialer));
-        services.AddSingleton<IOutboundDialer>(dialer.Provider switch
+        services.TryAddSingleton<IOutboundDialer>(dialer.Provider switch
         {
             DialerProvider.Simulated => sp => ActivatorUtilities.CreateInstance<SimulatedDialer>(sp),
             _ => throw new OptionsValidationException(DialerOptions.Section, typeof(DialerOptions), ["Churn:Dialer:Provider: Connect is not available in this build yet; use Simulated."]),
