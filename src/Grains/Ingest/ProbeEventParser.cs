@@ -96,16 +96,17 @@ public static class ProbeEventParser
         return true;
     }
 
-    private static bool TryParseTimestamp(string text, out DateTimeOffset timestamp)
-    {
-        timestamp = default;
+    /// <summary>ISO-8601 date and time with an offset (<c>Z</c> or ±hh:mm); a time without one cannot be placed in a window.</summary>
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
+        "yyyy-MM-dd'T'HH:mmzzz",
+        "yyyy-MM-dd'T'HH:mm'Z'",
+    ];
 
-        // The offset is required: a local time without one cannot be placed in a window.
-        // Round-trip parsing reports a time without an offset as Unspecified.
-        return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
-            && parsed.Kind != DateTimeKind.Unspecified
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
-    }
+    private static bool TryParseTimestamp(string text, out DateTimeOffset timestamp) =>
+        DateTimeOffset.TryParseExact(text, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out timestamp);
 
     private static bool TryRequiredString(JsonElement element, string name, int maxLength, out string value, out string reason)
     {

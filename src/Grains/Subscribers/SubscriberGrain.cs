@@ -50,61 +50,56 @@ public sealed partial class SubscriberGrain(
 
     public async Task<IngestResult> RecordEventsAsync(ImmutableArray<ProbeEvent> events)
     {
-        var now = time.GetUtcNow();
-        var effects = new ProfileEffects();
-        _profile.EnsureCreated(this.GetPrimaryKeyString(), now);
-        int counted = 0, duplicates = 0, outside = 0, incidents = 0;
-        foreach (var probe in events)
+        var result = await ChangeAsync((now, effects) =>
         {
-            switch (_profile.Record(probe, now, effects))
+            _profile.EnsureCreated(this.GetPrimaryKeyString(), now);
+            int counted = 0, duplicates = 0, outside = 0, incidents = 0;
+            foreach (var probe in events)
             {
-                case EventOutcome.Duplicate:
-                    duplicates++;
-                    break;
-                case EventOutcome.OutsideWindow:
-                    outside++;
-                    break;
-                case EventOutcome.Incident:
-                    incidents++;
-                    counted++;
-                    break;
-                default:
-                    counted++;
-                    break;
+                switch (_profile.Record(probe, now, effects))
+                {
+                    case EventOutcome.Duplicate:
+                        duplicates++;
+                        break;
+                    case EventOutcome.OutsideWindow:
+                        outside++;
+                        break;
+                    case EventOutcome.Incident:
+                        incidents++;
+                        counted++;
+                        break;
+                    default:
+                        counted++;
+                        break;
+                }
             }
-        }
 
-        await ApplyAsync(effects, now);
-        counters.EventsDuplicate(duplicates);
-        return new IngestResult(counted, duplicates, outside, incidents);
+            return new IngestResult(counted, duplicates, outside, incidents);
+        });
+        counters.EventsDuplicate(result.Duplicates);
+        return result;
     }
 
-    public async Task<FeedbackResult> RecordFeedbackAsync(FeedbackReport feedback)
+    public Task<FeedbackResult> RecordFeedbackAsync(FeedbackReport feedback)
     {
         if (!_profile.IsKnown)
         {
             // Nothing to change for a number never seen; still say precisely why the answer is refused.
-            return feedback.Score is < 1 or > 5
+            return Task.FromResult(feedback.Score is < 1 or > 5
                 ? new FeedbackResult(FeedbackOutcome.ScoreOutOfRange, $"score {feedback.Score} is outside 1–5", null)
                 : EngagementIds.BelongsTo(feedback.EngagementId, this.GetPrimaryKeyString())
                     ? new FeedbackResult(FeedbackOutcome.UnknownEngagement, $"engagement {feedback.EngagementId} is not known for this number", null)
-                    : new FeedbackResult(FeedbackOutcome.NumberMismatch, $"engagement {feedback.EngagementId} does not belong to this number", null);
+                    : new FeedbackResult(FeedbackOutcome.NumberMismatch, $"engagement {feedback.EngagementId} does not belong to this number", null));
         }
 
-        var now = time.GetUtcNow();
-        var effects = new ProfileEffects();
-        var result = _profile.ApplyFeedback(feedback, now, effects);
-        await ApplyAsync(effects, now);
-        return result;
+        return ChangeAsync((now, effects) => _profile.ApplyFeedback(feedback, now, effects));
     }
 
     public Task<SubscriberView?> GetViewAsync() =>
         Task.FromResult(_profile.IsKnown ? _profile.ToView(time.GetUtcNow()) : null);
 
-    public async Task SetOptOutAsync(bool optOut)
+    public Task SetOptOutAsync(bool optOut) => ChangeAsync((now, effects) =>
     {
-        var now = time.GetUtcNow();
-        var effects = new ProfileEffects();
         if (!_profile.IsKnown)
         {
             _profile.EnsureCreated(this.GetPrimaryKeyString(), now);
@@ -112,45 +107,53 @@ public sealed partial class SubscriberGrain(
         }
 
         _profile.SetOptOut(optOut, now, effects);
-        await ApplyAsync(effects, now);
-    }
+        return true;
+    });
 
-    public async Task<DialClearance> ClearForDialAsync(string engagementId)
-    {
-        var now = time.GetUtcNow();
-        var effects = new ProfileEffects();
-        var clearance = _profile.ClearForDial(engagementId, now, effects);
-        await ApplyAsync(effects, now);
-        return clearance;
-    }
+    public Task<DialClearance> ClearForDialAsync(string engagementId) =>
+        ChangeAsync((now, effects) => _profile.ClearForDial(engagementId, now, effects));
 
-    public async Task OnCallPlacedAsync(string engagementId, string contactId)
+    public Task OnCallPlacedAsync(string engagementId, string contactId) => ChangeAsync((now, effects) =>
     {
-        var now = time.GetUtcNow();
-        var effects = new ProfileEffects();
         _profile.MarkPlaced(engagementId, contactId, now, effects);
-        await ApplyAsync(effects, now);
-    }
+        return true;
+    });
 
-    public async Task OnCallEndedAsync(string engagementId, CallEnd end, string reason)
+    public Task OnCallEndedAsync(string engagementId, CallEnd end, string reason) => ChangeAsync((now, effects) =>
     {
-        var now = time.GetUtcNow();
-        var effects = new ProfileEffects();
         _profile.MarkEnded(engagementId, end, reason, now, effects);
-        await ApplyAsync(effects, now);
-    }
+        return true;
+    });
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName != OutboxReminder
+            ? Task.CompletedTask
+            : ChangeAsync((now, effects) =>
+            {
+                _profile.Sweep(now, dialer.Value.CallTimeout, effects);
+                return true;
+            });
+
+    /// <summary>
+    /// Applies one change to the profile and makes it durable. If anything fails on the way, the
+    /// activation is dropped: its state in memory may be ahead of what was written, and a retry must
+    /// start from storage, not from a change nobody acknowledged.
+    /// </summary>
+    private async Task<T> ChangeAsync<T>(Func<DateTimeOffset, ProfileEffects, T> change)
     {
-        if (reminderName != OutboxReminder)
-        {
-            return;
-        }
-
         var now = time.GetUtcNow();
         var effects = new ProfileEffects();
-        _profile.Sweep(now, dialer.Value.CallTimeout, effects);
-        await ApplyAsync(effects, now);
+        try
+        {
+            var result = change(now, effects);
+            await ApplyAsync(effects, now);
+            return result;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     /// <summary>
