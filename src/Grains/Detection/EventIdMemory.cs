@@ -2,62 +2,56 @@ namespace ChurnActors.Grains.Detection;
 
 /// <summary>
 /// The last N event ids a subscriber counted, as 64-bit FNV-1a hashes in a ring: enough to absorb
-/// at-least-once redelivery with memory that does not grow with traffic.
+/// at-least-once redelivery with memory that does not grow with traffic. The ring starts small and
+/// grows to its capacity only for subscribers that see that many events; a lookup is one vectorized
+/// scan, with no index to keep beside it.
 /// </summary>
 [GenerateSerializer, Alias("churn.event-id-memory")]
 public sealed class EventIdMemory
 {
+    private const int InitialSlots = 16;
+
     [Id(0)]
     private ulong[] _ring;
 
     [Id(1)]
     private int _next;
 
-    [NonSerialized]
-    private HashSet<ulong>? _index;
+    [Id(2)]
+    private int _capacity;
 
     public EventIdMemory(int capacity)
     {
-        _ring = new ulong[capacity];
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _capacity = capacity;
+        _ring = new ulong[Math.Min(InitialSlots, capacity)];
     }
 
-    public int Capacity => _ring.Length;
+    public int Capacity => _capacity;
 
-    public bool Contains(string eventId) => Index.Contains(Hash(eventId));
+    public bool Contains(string eventId) => _ring.AsSpan().Contains(Hash(eventId));
 
     public void Remember(string eventId)
     {
         var hash = Hash(eventId);
-        var index = Index;
-        if (!index.Add(hash))
+        if (_ring.AsSpan().Contains(hash))
         {
             return;
         }
 
-        var evicted = _ring[_next];
-        if (evicted != 0)
+        if (_next == _ring.Length)
         {
-            index.Remove(evicted);
-        }
-
-        _ring[_next] = hash;
-        _next = (_next + 1) % _ring.Length;
-    }
-
-    private HashSet<ulong> Index => _index ??= BuildIndex();
-
-    private HashSet<ulong> BuildIndex()
-    {
-        var index = new HashSet<ulong>(_ring.Length);
-        foreach (var hash in _ring)
-        {
-            if (hash != 0)
+            if (_ring.Length < _capacity)
             {
-                index.Add(hash);
+                Array.Resize(ref _ring, Math.Min(_ring.Length * 2, _capacity));
+            }
+            else
+            {
+                _next = 0;
             }
         }
 
-        return index;
+        _ring[_next++] = hash;
     }
 
     private static ulong Hash(string text)
