@@ -60,10 +60,15 @@ public sealed partial class ConnectDispatchGrain(
             await Subscriber(expired).OnCallEndedAsync(expired.EngagementId, CallEnd.NoAnswer, $"no outcome within {options.Value.CallTimeout}");
         }
 
+        // Every call that may go now is placed concurrently; each one's bookkeeping is synchronous,
+        // and the activation runs their continuations one at a time.
+        var dials = new List<Task>();
         while (_queue.TakeNext(time.GetUtcNow()) is { } request)
         {
-            await DialAsync(request, cancellationToken);
+            dials.Add(DialAsync(request, cancellationToken));
         }
+
+        await Task.WhenAll(dials);
     }
 
     private async Task DialAsync(DialRequest request, CancellationToken cancellationToken)
@@ -76,7 +81,7 @@ public sealed partial class ConnectDispatchGrain(
             return;
         }
 
-        _queue.Cleared(request.EngagementId, time.GetUtcNow());
+        _queue.Cleared(request.EngagementId);
         DialResult result;
         try
         {

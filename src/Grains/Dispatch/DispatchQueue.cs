@@ -34,39 +34,50 @@ public sealed class DispatchQueue(DialerOptions options, DateTimeOffset now)
 
     /// <summary>
     /// The most severe engagement waiting, if a concurrent-call slot and a request token are free.
-    /// It holds a slot from here until <see cref="Forget"/>, <see cref="Retry"/>, <see cref="Release"/>
-    /// or its call times out; its token is spent only once the subscriber clears it (<see cref="Cleared"/>).
+    /// It holds its slot and token from here: the slot until <see cref="Forget"/>, <see cref="Retry"/>,
+    /// <see cref="Release"/> or its call times out; the token is given back if it is never dialled.
     /// </summary>
     public DialRequest? TakeNext(DateTimeOffset now)
     {
         ReadmitBackedOff(now);
-        while (_waiting.Count > 0 && _inFlight < options.Connect.MaxConcurrentCalls && _rate.HasToken(now))
+        while (_waiting.Count > 0 && _inFlight < options.Connect.MaxConcurrentCalls)
         {
-            var request = _waiting.Dequeue();
-            if (!_known.TryGetValue(request.EngagementId, out var entry) || entry.Phase != Phase.Waiting)
+            if (!_known.TryGetValue(_waiting.Peek().EngagementId, out var entry) || entry.Phase != Phase.Waiting)
             {
+                _waiting.Dequeue();
                 continue;
             }
 
+            if (!_rate.TryTake(now))
+            {
+                return null;
+            }
+
+            _waiting.Dequeue();
             SetPhase(entry, Phase.Dialing);
-            return request;
+            return entry.Request;
         }
 
         return null;
     }
 
     /// <summary>The subscriber cleared the call: it is about to be requested from Connect.</summary>
-    public void Cleared(string engagementId, DateTimeOffset now)
+    public void Cleared(string engagementId)
     {
         if (_known.TryGetValue(engagementId, out var entry))
         {
-            _rate.TryTake(now);
             entry.Attempts++;
         }
     }
 
-    /// <summary>The subscriber withdrew it or it is not its time: drop it and free its slot.</summary>
-    public void Forget(string engagementId) => Release(engagementId);
+    /// <summary>The subscriber withdrew it or it is not its time: drop it, free its slot, give its token back.</summary>
+    public void Forget(string engagementId)
+    {
+        if (Release(engagementId))
+        {
+            _rate.Refund();
+        }
+    }
 
     public void Placed(string engagementId, DateTimeOffset now)
     {

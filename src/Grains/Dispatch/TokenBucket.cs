@@ -18,11 +18,8 @@ public sealed class TokenBucket(double ratePerSecond, int burst, DateTimeOffset 
         return true;
     }
 
-    public bool HasToken(DateTimeOffset now)
-    {
-        Refill(now);
-        return _tokens >= 1;
-    }
+    /// <summary>Gives back a token taken for a request that was never sent.</summary>
+    public void Refund() => _tokens = Math.Min(burst, _tokens + 1);
 
     private void Refill(DateTimeOffset now)
     {

@@ -140,7 +140,7 @@ public sealed class DispatchQueueTests
         for (var attempt = 1; attempt < options.MaxAttempts; attempt++)
         {
             Assert.Equal("a", queue.TakeNext(now)?.EngagementId);
-            queue.Cleared("a", now);
+            queue.Cleared("a");
             Assert.Equal(attempt, queue.Attempts("a"));
 
             Assert.False(queue.Retry("a", now));
@@ -154,7 +154,7 @@ public sealed class DispatchQueueTests
 
         Assert.Equal(Start + TimeSpan.FromSeconds(2 + 4 + 8 + 16 + 32), now);
         Assert.Equal("a", queue.TakeNext(now)?.EngagementId);
-        queue.Cleared("a", now);
+        queue.Cleared("a");
 
         Assert.True(queue.Retry("a", now));
         Assert.Equal(0, queue.InFlight);
@@ -172,7 +172,7 @@ public sealed class DispatchQueueTests
         queue.Offer(Request("b", 1));
 
         Assert.Equal("a", queue.TakeNext(Start)?.EngagementId);
-        queue.Cleared("a", Start);
+        queue.Cleared("a");
         Assert.Null(queue.TakeNext(Start));
         queue.Retry("a", Start);
 
@@ -216,7 +216,7 @@ public sealed class DispatchQueueTests
         var taken = new List<DialRequest>();
         while (queue.TakeNext(now) is { } request)
         {
-            queue.Cleared(request.EngagementId, now);
+            queue.Cleared(request.EngagementId);
             taken.Add(request);
         }
 

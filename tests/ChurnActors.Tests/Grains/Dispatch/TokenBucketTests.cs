@@ -17,7 +17,6 @@ public sealed class TokenBucketTests
         }
 
         Assert.False(bucket.TryTake(Start));
-        Assert.False(bucket.HasToken(Start));
     }
 
     [Fact]
@@ -28,7 +27,7 @@ public sealed class TokenBucketTests
         {
         }
 
-        Assert.False(bucket.HasToken(Start.AddMilliseconds(499)));
+        Assert.False(bucket.TryTake(Start.AddMilliseconds(499)));
         Assert.True(bucket.TryTake(Start.AddMilliseconds(500)));
         Assert.False(bucket.TryTake(Start.AddMilliseconds(500)));
         Assert.True(bucket.TryTake(Start.AddSeconds(1)));
@@ -49,13 +48,18 @@ public sealed class TokenBucketTests
     }
 
     [Fact]
-    public void Looking_for_a_token_does_not_spend_it()
+    public void A_refunded_token_can_be_taken_again_but_never_beyond_the_burst()
     {
         var bucket = new TokenBucket(2, 1, Start);
 
-        Assert.True(bucket.HasToken(Start));
-        Assert.True(bucket.HasToken(Start));
         Assert.True(bucket.TryTake(Start));
-        Assert.False(bucket.HasToken(Start));
+        bucket.Refund();
+        Assert.True(bucket.TryTake(Start));
+        Assert.False(bucket.TryTake(Start));
+
+        bucket.Refund();
+        bucket.Refund();
+        Assert.True(bucket.TryTake(Start));
+        Assert.False(bucket.TryTake(Start));
     }
 }
