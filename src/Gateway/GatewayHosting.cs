@@ -1,6 +1,6 @@
+using ChurnActors.Configuration;
 using ChurnActors.Gateway.Apis;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using ChurnActors.Configuration;
 
 namespace ChurnActors.Gateway;
 

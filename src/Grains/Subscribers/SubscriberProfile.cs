@@ -414,12 +414,13 @@ public sealed class ProfileEffects
     public void AddCellIncident(string msisdn, string cell, IncidentType type, DateTimeOffset at)
     {
         var current = CellIncidents.TryGetValue(cell, out var existing) ? existing : new CellIncidents(msisdn, at, 0, 0, 0, 0);
-        CellIncidents[cell] = type switch
+        var counted = type switch
         {
             IncidentType.CallDrop => current with { CallDrop = current.CallDrop + 1 },
             IncidentType.CallQuality => current with { CallQuality = current.CallQuality + 1 },
             IncidentType.LowBitrate => current with { LowBitrate = current.LowBitrate + 1 },
             _ => current with { VideoStalling = current.VideoStalling + 1 },
-        } with { At = at > current.At ? at : current.At };
+        };
+        CellIncidents[cell] = at > current.At ? counted with { At = at } : counted;
     }
 }
