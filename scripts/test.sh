@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
+# The wire-compatible servers the tests start in place of AWS (dynalite, …), from the lock file.
+command -v node >/dev/null || { echo "node is required for the local AWS stand-ins (apt-get install nodejs npm)" >&2; exit 1; }
+npm ci --prefix tests/servers --no-audit --no-fund --loglevel=error
+
 dotnet restore ChurnActors.sln
 dotnet build ChurnActors.sln --no-restore -c Release
 set +e

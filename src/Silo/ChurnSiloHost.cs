@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
+using Amazon.DynamoDBv2;
+using ChurnActors.Adapters;
 using ChurnActors.Adapters.Archive;
+using ChurnActors.Adapters.Storage;
 using ChurnActors.Configuration;
 using ChurnActors.Gateway;
 using ChurnActors.Grains.Archive;
@@ -32,7 +35,7 @@ public static class ChurnSiloHost
 
         // Read up front: they decide which providers the silo is built with, and a bad value stops it here.
         var clustering = ValidatedOptions.Load<ClusteringOptions>(configuration, ClusteringOptions.Section);
-        ValidatedOptions.Load<StorageOptions>(configuration, StorageOptions.Section);
+        var storage = ValidatedOptions.Load<StorageOptions>(configuration, StorageOptions.Section);
         ValidatedOptions.Load<StreamsOptions>(configuration, StreamsOptions.Section);
         var archive = ValidatedOptions.Load<ArchiveOptions>(configuration, ArchiveOptions.Section);
         var dialer = ValidatedOptions.Load<DialerOptions>(configuration, DialerOptions.Section);
@@ -42,8 +45,10 @@ public static class ChurnSiloHost
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(clustering.SiloPort, clustering.GatewayPort, null, clustering.ServiceId, clustering.ClusterId);
-            silo.AddMemoryGrainStorage(SubscriberGrain.StorageName);
-            silo.AddMemoryGrainStorage(CellGrain.StorageName);
+            AddGrainStorage(silo, storage, SubscriberGrain.StorageName);
+            AddGrainStorage(silo, storage, CellGrain.StorageName);
+
+            // Only explicit stream subscriptions live here; the record stream uses implicit ones.
             silo.AddMemoryGrainStorage(PubSubStorageName);
             silo.AddMemoryStreams(RecordStreams.ProviderName);
             silo.UseInMemoryReminderService();
@@ -81,6 +86,18 @@ public static class ChurnSiloHost
         var app = builder.Build();
         app.MapChurnGateway();
         return app;
+    }
+
+    private static void AddGrainStorage(ISiloBuilder silo, StorageOptions storage, string name)
+    {
+        if (storage.Provider == StorageProvider.Memory)
+        {
+            silo.AddMemoryGrainStorage(name);
+            return;
+        }
+
+        silo.Services.TryAddSingleton<IAmazonDynamoDB>(_ => AwsClients.DynamoDb(storage.DynamoDb.ServiceUrl, storage.DynamoDb.Region));
+        silo.AddDynamoDbGrainStorage(name, options => options.TableName = storage.DynamoDb.TableName);
     }
 
     /// <summary>

@@ -19,9 +19,9 @@ public sealed class StorageOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider == StorageProvider.DynamoDb)
+        if (Provider == StorageProvider.DynamoDb && DynamoDb.ServiceUrl is null && string.IsNullOrWhiteSpace(DynamoDb.Region))
         {
-            yield return new ValidationResult("DynamoDb is not available in this build yet; use Memory.", [$"{Section}:Provider"]);
+            yield return new ValidationResult("is required for DynamoDb on AWS (or set ServiceUrl for a local server)", [$"{Section}:DynamoDb:Region"]);
         }
     }
 }

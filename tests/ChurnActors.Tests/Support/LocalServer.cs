@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using ChurnActors.Tests.Silo;
+
+namespace ChurnActors.Tests.Support;
+
+/// <summary>
+/// A wire-compatible stand-in for an AWS service (dynalite, …), installed by the test command
+/// (<c>npm ci --prefix tests/servers</c>), started on a free loopback port and stopped with the fixture.
+/// </summary>
+public sealed class LocalServer : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private LocalServer(Process process, Uri url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    /// <param name="package">The npm package under tests/servers/node_modules.</param>
+    /// <param name="script">Its command-line script, relative to the package.</param>
+    /// <param name="arguments">Arguments; <c>{port}</c> is replaced with the chosen port.</param>
+    public static async Task<LocalServer> StartAsync(string package, string script, string arguments)
+    {
+        var path = Path.Combine(RepositoryRoot(), "tests", "servers", "node_modules", package, script);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException(
+                $"{package} is not installed ({path} is missing). Run ./scripts/test.sh, which installs the local servers with 'npm ci --prefix tests/servers'.");
+        }
+
+        var port = ChurnHost.FreePort();
+        var start = new ProcessStartInfo("node", $"\"{path}\" {arguments.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start node for {package}.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{package} exited with code {process.ExitCode} before it listened on port {port}.");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return new LocalServer(process, new Uri($"http://127.0.0.1:{port}"));
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException($"{package} did not listen on port {port} within 30 s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ChurnActors.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No ChurnActors.sln above {AppContext.BaseDirectory}.");
+    }
+}
