@@ -13,6 +13,8 @@ using ChurnActors.Grains.Stats;
 using ChurnActors.Grains.Subscribers;
 using ChurnActors.Records;
 using ChurnActors.Silo.Configuration;
+using ChurnActors.Silo.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ChurnActors.Silo.Simulation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -82,6 +84,14 @@ public static class ChurnSiloHost
         }
 
         services.AddChurnGateway(configuration);
+        if (storage.Provider == StorageProvider.DynamoDb)
+        {
+            services.AddHealthChecks().Add(new HealthCheckRegistration(
+                "dynamodb",
+                sp => new DynamoDbHealthCheck(sp.GetRequiredService<IAmazonDynamoDB>(), storage.DynamoDb.TableName),
+                HealthStatus.Unhealthy,
+                [GatewayHosting.ReadyTag]));
+        }
 
         var app = builder.Build();
         app.MapChurnGateway();

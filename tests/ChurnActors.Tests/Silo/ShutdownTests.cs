@@ -1,9 +1,5 @@
 using System.Net.Http.Json;
-using ChurnActors.Silo;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using ChurnActors.Tests.Support;
 
 namespace ChurnActors.Tests.Silo;
 
@@ -16,19 +12,12 @@ public sealed class ShutdownTests
         var lake = Path.Combine(Path.GetTempPath(), "churn-shutdown-lake-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var app = ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            await using var silo = await TestSilo.StartAsync(new Dictionary<string, string?>
             {
-                ["Urls"] = "http://127.0.0.1:0",
-                ["Churn:Clustering:SiloPort"] = ChurnHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Churn:Clustering:GatewayPort"] = ChurnHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Churn:Clustering:ClusterId"] = "churn-shutdown-test",
                 ["Churn:Archive:LocalDirectory:Path"] = lake,
                 ["Churn:Archive:FlushInterval"] = "01:00:00",
-                ["Churn:Simulator:Enabled"] = "false",
-                ["Logging:LogLevel:Default"] = "Warning",
-            }));
-            await app.StartAsync();
-            using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+            });
+            var http = silo.Http;
             var msisdn = Probe.NewMsisdn();
             await http.PostAsJsonAsync("/api/v1/probe-events", new[] { Probe.Event(msisdn, "CALL_DROP", true), Probe.Event("bad", "CALL_DROP", true) });
 
@@ -36,8 +25,7 @@ public sealed class ShutdownTests
             await Task.Delay(TimeSpan.FromSeconds(1));
             Assert.Empty(await LakeReader.ReadTableAsync(lake, "incidents"));
 
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await silo.StopAsync();
 
             var incident = Assert.Single(await LakeReader.ReadTableAsync(lake, "incidents"));
             Assert.Equal(msisdn, incident["msisdn"]);
