@@ -13,7 +13,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 // The performance report of SPEC §12, measured on one in-process silo with the embedded providers.
-// Usage: dotnet run -c Release --project tests/Benchmarks [-- --subscribers N --seconds S]
+// Usage: dotnet run -c Release --project tests/Benchmarks [-- --subscribers N --seconds S --dynamodb http://127.0.0.1:PORT]
 var settings = BenchmarkSettings.Parse(args);
 var report = new List<(string Measure, string Result, string Target)>();
 var dialer = new RecordingDialer();
@@ -95,6 +95,11 @@ finally
     }
 }
 
+if (settings.DynamoDbUrl is { } dynamoDbUrl)
+{
+    report.AddRange(await SimulatorMixOnDynamoDbAsync(dynamoDbUrl, settings.Seconds));
+}
+
 Console.WriteLine();
 Console.WriteLine($"ChurnActors benchmark report — {Environment.ProcessorCount} cores, {settings.Subscribers:N0} subscribers, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine(new string('-', 120));
@@ -142,6 +147,45 @@ static async Task RunBadExperiencesAsync(IGrainFactory grains, string[] msisdns)
     }
 }
 
+// The simulator's own traffic on DynamoDB grain storage: how many writes, and what they cost, per probe event.
+static async Task<List<(string, string, string)>> SimulatorMixOnDynamoDbAsync(Uri dynamoDbUrl, int seconds)
+{
+    var silo = ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Urls"] = "http://127.0.0.1:0",
+        ["Churn:Clustering:SiloPort"] = FreePort(),
+        ["Churn:Clustering:GatewayPort"] = FreePort(),
+        ["Churn:Clustering:ClusterId"] = "churn-bench-dynamodb",
+        ["Churn:Storage:Provider"] = "DynamoDb",
+        ["Churn:Storage:DynamoDb:ServiceUrl"] = dynamoDbUrl.ToString(),
+        ["Churn:Storage:DynamoDb:TableName"] = "churn-bench-" + Guid.NewGuid().ToString("N")[..8],
+        ["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-bench-lake-" + Guid.NewGuid().ToString("N")),
+        ["Churn:Simulator:Enabled"] = "true",
+        ["Logging:LogLevel:Default"] = "Error",
+    }));
+    await silo.StartAsync();
+    await Task.Delay(TimeSpan.FromSeconds(seconds));
+    var storages = new[] { "subscribers", "cells" }
+        .Select(name => (ChurnActors.Adapters.Storage.DynamoDbGrainStorage)silo.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(name))
+        .ToArray();
+    var stats = await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IStatsGrain>(IStatsGrain.Key).GetAsync();
+    await silo.StopAsync();
+    await silo.DisposeAsync();
+
+    var events = Math.Max(1, stats.EventsAccepted);
+    var writes = storages.Sum(s => s.Writes);
+    var writeUnits = storages.Sum(s => s.WriteUnits);
+    var readUnits = storages.Sum(s => s.ReadUnits);
+
+    // Public on-demand prices (us-east-1): $1.25 per million write units, $0.25 per million read units.
+    var dollarsPerMillionEvents = ((writeUnits * 1.25) + (readUnits * 0.25)) / events;
+    return
+    [
+        ("DynamoDB writes per 1 000 probe events (simulator)", $"{writes * 1000.0 / events:N0} ({storages[0].Writes:N0} subscriber, {storages[1].Writes:N0} cell over {events:N0} events)", "no per-event write"),
+        ("DynamoDB cost per million probe events", $"${dollarsPerMillionEvents:N2} ({writeUnits * 1000.0 / events:N0} WRU, {readUnits * 1000.0 / events:N0} RRU per 1 000)", "≤ $0.10 (all AWS requests)"),
+    ];
+}
+
 static string Json(string eventId, string msisdn, string type, bool fail, string timestamp, string cell) =>
     $$"""{"eventId":"{{eventId}}","msisdn":"{{msisdn}}","type":"{{type}}","status":"{{(fail ? "FAIL" : "OK")}}","timestamp":"{{timestamp}}","cell":"{{cell}}","deviceTac":"35332510","vendor":"Ericsson"}""";
 
@@ -168,12 +212,13 @@ internal sealed class RecordingDialer : IOutboundDialer
     }
 }
 
-internal sealed record BenchmarkSettings(int Subscribers, int Seconds)
+internal sealed record BenchmarkSettings(int Subscribers, int Seconds, Uri? DynamoDbUrl)
 {
     public static BenchmarkSettings Parse(string[] args)
     {
         var subscribers = 100_000;
         var seconds = 20;
+        Uri? dynamoDbUrl = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -184,11 +229,14 @@ internal sealed record BenchmarkSettings(int Subscribers, int Seconds)
                 case "--seconds":
                     seconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
                     break;
+                case "--dynamodb":
+                    dynamoDbUrl = new Uri(args[i + 1]);
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}; use --subscribers N and --seconds S.");
+                    throw new ArgumentException($"Unknown option {args[i]}; use --subscribers N, --seconds S and --dynamodb URL (a local DynamoDB such as dynalite).");
             }
         }
 
-        return new BenchmarkSettings(subscribers, seconds);
+        return new BenchmarkSettings(subscribers, seconds, dynamoDbUrl);
     }
 }

@@ -38,9 +38,17 @@ public sealed partial class DynamoDbGrainStorage(
     private static readonly TimeSpan TableReadyTimeout = TimeSpan.FromMinutes(2);
 
     private long _writes;
+    private long _writeUnits;
+    private long _readUnits;
 
     /// <summary>Writes (puts and clears) this storage made since the silo started.</summary>
     public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>On-demand write request units those writes cost (one per started KB of item).</summary>
+    public long WriteUnits => Interlocked.Read(ref _writeUnits);
+
+    /// <summary>On-demand read request units of the strongly consistent reads (one per started 4 KB).</summary>
+    public long ReadUnits => Interlocked.Read(ref _readUnits);
 
     public string TableName => options.TableName;
 
@@ -58,14 +66,18 @@ public sealed partial class DynamoDbGrainStorage(
 
         if (response.Item is not { Count: > 0 } item)
         {
+            Interlocked.Increment(ref _readUnits);
             Reset(grainState);
             return;
         }
 
+        var data = item.TryGetValue(DataAttribute, out var stored) ? stored.B : null;
+        Interlocked.Add(ref _readUnits, Units(ItemSize(item, (int)(data?.Length ?? 0)), 4096));
+
         grainState.ETag = item[ETagAttribute].N;
-        if (item.TryGetValue(DataAttribute, out var data) && data.B is { } bytes)
+        if (data is not null)
         {
-            grainState.State = serializer.Deserialize<T>(bytes.ToArray());
+            grainState.State = serializer.Deserialize<T>(data.ToArray());
             grainState.RecordExists = true;
         }
         else
@@ -100,6 +112,7 @@ public sealed partial class DynamoDbGrainStorage(
             TableName = options.TableName,
             Item = item,
         }, grainState.ETag)));
+        Interlocked.Add(ref _writeUnits, Units(size, 1024));
         grainState.ETag = etag;
         grainState.RecordExists = true;
     }
@@ -113,6 +126,7 @@ public sealed partial class DynamoDbGrainStorage(
                 TableName = options.TableName,
                 Key = Key(grainId, stateName),
             }, grainState.ETag)));
+            Interlocked.Increment(ref _writeUnits);
             Reset(grainState);
             return;
         }
@@ -125,6 +139,7 @@ public sealed partial class DynamoDbGrainStorage(
             TableName = options.TableName,
             Item = item,
         }, grainState.ETag)));
+        Interlocked.Increment(ref _writeUnits);
         grainState.State = activators.GetActivator<T>().Create();
         grainState.ETag = etag;
         grainState.RecordExists = false;
@@ -302,6 +317,8 @@ public sealed partial class DynamoDbGrainStorage(
     /// <summary>DynamoDB's item size: attribute names plus values (binary at its length, numbers and strings as text).</summary>
     private static int ItemSize(Dictionary<string, AttributeValue> item, int dataLength) =>
         item.Sum(a => a.Key.Length + (a.Key == DataAttribute ? dataLength : System.Text.Encoding.UTF8.GetByteCount(a.Value.S ?? a.Value.N ?? "")));
+
+    private static long Units(int bytes, int unit) => Math.Max(1, (bytes + unit - 1) / unit);
 
     private void Reset<T>(IGrainState<T> grainState)
     {

@@ -10,9 +10,16 @@ using Orleans.Streams;
 namespace ChurnActors.Grains.Subscribers;
 
 /// <summary>
-/// One subscriber, keyed by E.164 msisdn. Every change to its state is decided in its own turn and
-/// written before it is acknowledged or acted on (the engagement outbox); the reminder re-offers
-/// whatever dispatch may have lost.
+/// One subscriber, keyed by E.164 msisdn. Every change to its state is decided in its own turn.
+/// <para>
+/// Write policy: a call that changes the state writes it once, at the end of the call, before it
+/// returns — so whatever the caller is told (a batch accepted, an answer recorded, an opt-out set,
+/// a call cleared) is already durable, and an engagement is durable before it is offered, archived
+/// or dialled (the outbox; the reminder re-offers what dispatch may have lost). A batch of events
+/// costs one write however many events of this subscriber it holds; a call that changes nothing
+/// (duplicates only, reads) writes nothing. If the write fails the call fails and the activation is
+/// dropped, so the sender's retry is counted from what storage holds.
+/// </para>
 /// </summary>
 public sealed partial class SubscriberGrain(
     [PersistentState("subscriber", SubscriberGrain.StorageName)] IPersistentState<SubscriberState> store,

@@ -19,9 +19,19 @@ public sealed class StorageOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider == StorageProvider.DynamoDb && DynamoDb.ServiceUrl is null && string.IsNullOrWhiteSpace(DynamoDb.Region))
+        if (Provider != StorageProvider.DynamoDb)
+        {
+            yield break;
+        }
+
+        if (DynamoDb.ServiceUrl is null && string.IsNullOrWhiteSpace(DynamoDb.Region))
         {
             yield return new ValidationResult("is required for DynamoDb on AWS (or set ServiceUrl for a local server)", [$"{Section}:DynamoDb:Region"]);
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(DynamoDb.TableName, "^[a-zA-Z0-9_.-]{3,255}$"))
+        {
+            yield return new ValidationResult("must be a DynamoDB table name: 3 to 255 of a-z A-Z 0-9 _ - .", [$"{Section}:DynamoDb:TableName"]);
         }
     }
 }

@@ -27,7 +27,6 @@ public sealed class ConfigurationTests
     }
 
     [Theory]
-    [InlineData("Churn:Storage:Provider", "DynamoDb")]
     [InlineData("Churn:Streams:Provider", "Kinesis")]
     [InlineData("Churn:Clustering:Provider", "Redis")]
     [InlineData("Churn:Archive:Provider", "S3")]
@@ -41,6 +40,19 @@ public sealed class ConfigurationTests
         settings["Churn:Dialer:Connect:ContactFlowId"] = "flow";
         settings["Churn:Dialer:Connect:SourcePhoneNumber"] = "+15550100";
         settings["Churn:Dialer:Connect:Region"] = "eu-west-2";
+
+        var exception = Assert.Throws<OptionsValidationException>(() => ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
+
+        Assert.Contains(exception.Failures, f => f.StartsWith(key, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Churn:Storage:DynamoDb:TableName", "x")]
+    [InlineData("Churn:Storage:DynamoDb:Region", "")]
+    public void DynamoDb_storage_needs_a_table_name_and_on_aws_a_region(string key, string value)
+    {
+        var settings = Settings("Churn:Storage:Provider", "DynamoDb");
+        settings[key] = value;
 
         var exception = Assert.Throws<OptionsValidationException>(() => ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
 
