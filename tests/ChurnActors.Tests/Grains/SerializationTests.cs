@@ -191,6 +191,49 @@ public sealed class SerializationTests : IDisposable
         Assert.Equal(expected.Summarize("cell-1", now), actual.Summarize("cell-1", now), SummaryComparer.Instance);
     }
 
+    [Fact]
+    public void The_largest_subscriber_state_the_bounds_allow_stays_far_below_a_dynamodb_item()
+    {
+        var state = new SubscriberState { Msisdn = Msisdn, FirstSeen = Start, SeenEvents = new EventIdMemory(256) };
+        foreach (var type in IncidentTypes.All)
+        {
+            var window = new DetectionOptions().WindowFor(type);
+            state.Windows[(int)type] = new IncidentWindow(window);
+            for (var minute = 0; minute < window.TotalMinutes; minute++)
+            {
+                state.Windows[(int)type]!.Add(Start.AddMinutes(-minute), failed: minute % 2 == 0, Start, window);
+            }
+
+            state.LastSessions[(int)type] = new SessionDimensions(new string('c', 64), "35332510", new string('v', 64), Start);
+            state.Decisions[(int)type] = new DecisionView(type.ToWire(), Start, false, $"cooldown after engagement {EngagementIds.New(Msisdn)} until 2026-12-02T12:00:00Z");
+        }
+
+        for (var i = 0; i < 256; i++)
+        {
+            state.SeenEvents.Remember(new string('e', 100) + i);
+        }
+
+        for (var i = 0; i < SubscriberProfile.KeptEngagements; i++)
+        {
+            state.Engagements.Add(new Engagement
+            {
+                Id = EngagementIds.New(Msisdn), Cell = new string('c', 64), DeviceTac = "35332510", Vendor = new string('v', 64),
+                Reason = "gave up after 6 attempts: " + new string('r', 200), ContactId = Guid.NewGuid().ToString(), IncidentEventId = new string('e', 128),
+            });
+            state.Feedback.Add(new FeedbackView(EngagementIds.New(Msisdn), Guid.NewGuid().ToString(), 5, Start));
+        }
+
+        for (var i = 0; i < SubscriberProfile.KeptSentimentChanges; i++)
+        {
+            state.SentimentHistory.Add(new SentimentChangeView(EngagementIds.New(Msisdn), Start, 10, 8, "score 5"));
+        }
+
+        var bytes = Serializer.SerializeToArray(state);
+
+        // DynamoDB's item limit is 400 KB; the bounds keep a subscriber under a twentieth of it.
+        Assert.InRange(bytes.Length, 1, 20 * 1024);
+    }
+
     private static SubscriberProfile Profile(SubscriberState state) => new(
         state,
         new DetectionOptions(),
