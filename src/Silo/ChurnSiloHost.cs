@@ -14,9 +14,9 @@ using ChurnActors.Grains.Subscribers;
 using ChurnActors.Records;
 using ChurnActors.Silo.Configuration;
 using ChurnActors.Silo.Health;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ChurnActors.Silo.Simulation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ChurnActors.Silo;

@@ -217,8 +217,13 @@ public sealed class SerializationTests : IDisposable
         {
             state.Engagements.Add(new Engagement
             {
-                Id = EngagementIds.New(Msisdn), Cell = new string('c', 64), DeviceTac = "35332510", Vendor = new string('v', 64),
-                Reason = "gave up after 6 attempts: " + new string('r', 200), ContactId = Guid.NewGuid().ToString(), IncidentEventId = new string('e', 128),
+                Id = EngagementIds.New(Msisdn),
+                Cell = new string('c', 64),
+                DeviceTac = "35332510",
+                Vendor = new string('v', 64),
+                Reason = "gave up after 6 attempts: " + new string('r', 200),
+                ContactId = Guid.NewGuid().ToString(),
+                IncidentEventId = new string('e', 128),
             });
             state.Feedback.Add(new FeedbackView(EngagementIds.New(Msisdn), Guid.NewGuid().ToString(), 5, Start));
         }
