@@ -25,12 +25,7 @@ public sealed class LocalServer : IAsyncDisposable
     /// <param name="arguments">Arguments; <c>{port}</c> is replaced with the chosen port.</param>
     public static async Task<LocalServer> StartAsync(string package, string script, string arguments)
     {
-        var path = Path.Combine(RepositoryRoot(), "tests", "servers", "node_modules", package, script);
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException(
-                $"{package} is not installed ({path} is missing). Run ./scripts/test.sh, which installs the local servers with 'npm ci --prefix tests/servers'.");
-        }
+        var path = Repository.NodeModule(package, script);
 
         var port = ChurnHost.FreePort();
         var start = new ProcessStartInfo("node", $"\"{path}\" {arguments.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)}")
@@ -78,18 +73,5 @@ public sealed class LocalServer : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ChurnActors.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No ChurnActors.sln above {AppContext.BaseDirectory}.");
     }
 }
