@@ -11,6 +11,9 @@ public interface ISubscriberGrain : IGrainWithStringKey
 
     Task<FeedbackResult> RecordFeedbackAsync(FeedbackReport feedback);
 
+    /// <summary>The contact flow's disconnect path: the call ended without a digit.</summary>
+    Task<FeedbackResult> RecordNoInputAsync(string contactId, string engagementId);
+
     /// <summary>The live profile, or null if the number was never seen.</summary>
     Task<SubscriberView?> GetViewAsync();
 

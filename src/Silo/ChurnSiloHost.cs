@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using ChurnActors.Adapters;
 using ChurnActors.Adapters.Archive;
+using ChurnActors.Adapters.Aws;
+using ChurnActors.Adapters.Connect;
 using ChurnActors.Adapters.Storage;
 using ChurnActors.Configuration;
 using ChurnActors.Gateway;
@@ -73,10 +75,17 @@ public static class ChurnSiloHost
             _ => throw new OptionsValidationException(ArchiveOptions.Section, typeof(ArchiveOptions), ["Churn:Archive:Provider: S3 is not available in this build yet; use LocalDirectory."]),
         });
         services.AddHttpClient(nameof(SimulatedDialer));
+        services.AddHttpClient(nameof(ConnectDialer), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.TryAddSingleton<IOutboundDialer>(dialer.Provider switch
         {
-            DialerProvider.Simulated => sp => ActivatorUtilities.CreateInstance<SimulatedDialer>(sp),
-            _ => throw new OptionsValidationException(DialerOptions.Section, typeof(DialerOptions), ["Churn:Dialer:Provider: Connect is not available in this build yet; use Simulated."]),
+            DialerProvider.Connect => sp => new ConnectDialer(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ConnectDialer)),
+                dialer.Connect,
+                sp.GetRequiredService<IAwsCredentialSource>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ConnectDialer>>()),
+            _ => sp => ActivatorUtilities.CreateInstance<SimulatedDialer>(sp),
         });
         if (simulator.Enabled)
         {

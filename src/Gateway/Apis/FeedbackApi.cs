@@ -9,6 +9,8 @@ namespace ChurnActors.Gateway.Apis;
 public static class FeedbackApi
 {
     private const int MaxBodyBytes = 16 * 1024;
+    private const string Answered = "answered";
+    private const string NoInput = "no-input";
 
     public static RouteGroupBuilder MapFeedbackApi(this RouteGroupBuilder api)
     {
@@ -53,11 +55,15 @@ public static class FeedbackApi
             return invalid;
         }
 
-        var result = await grains.GetGrain<ISubscriberGrain>(report!.Msisdn).RecordFeedbackAsync(report);
+        var subscriber = grains.GetGrain<ISubscriberGrain>(report!.Msisdn);
+        var result = report.Score is { } score
+            ? await subscriber.RecordFeedbackAsync(new FeedbackReport(report.ContactId, report.EngagementId, report.Msisdn, score, report.AnsweredAt))
+            : await subscriber.RecordNoInputAsync(report.ContactId, report.EngagementId);
         return result.Outcome switch
         {
-            FeedbackOutcome.Recorded or FeedbackOutcome.AlreadyRecorded =>
-                TypedResults.Ok(new FeedbackAnswer(result.Outcome == FeedbackOutcome.Recorded ? "recorded" : "already-recorded", report.EngagementId, result.SentimentAfter)),
+            FeedbackOutcome.Recorded => TypedResults.Ok(new FeedbackAnswer("recorded", report.EngagementId, result.SentimentAfter)),
+            FeedbackOutcome.NoInputRecorded => TypedResults.Ok(new FeedbackAnswer("no-input-recorded", report.EngagementId, result.SentimentAfter)),
+            FeedbackOutcome.AlreadyRecorded => TypedResults.Ok(new FeedbackAnswer("already-recorded", report.EngagementId, result.SentimentAfter)),
             FeedbackOutcome.UnknownEngagement => Problems.Of(StatusCodes.Status404NotFound, "unknown-engagement", "Unknown engagement", result.Detail),
             FeedbackOutcome.AlreadyAnswered => Problems.Of(StatusCodes.Status409Conflict, "already-answered", "Engagement already answered", result.Detail),
             FeedbackOutcome.NotAwaitingFeedback => Problems.Of(StatusCodes.Status409Conflict, "not-awaiting-feedback", "Engagement not waiting for an answer", result.Detail),
@@ -107,7 +113,7 @@ public static class FeedbackApi
         return null;
     }
 
-    private static ProblemHttpResult? Validate(FeedbackBody? body, DateTimeOffset now, out FeedbackReport? report)
+    private static ProblemHttpResult? Validate(FeedbackBody? body, DateTimeOffset now, out ValidFeedback? report)
     {
         report = null;
         if (body is null)
@@ -130,6 +136,22 @@ public static class FeedbackApi
             return Problems.InvalidMsisdn();
         }
 
+        if (body.Outcome is not (null or Answered or NoInput))
+        {
+            return Problems.BadRequest("invalid-outcome", "Invalid outcome", $"outcome must be '{Answered}' (with a score) or '{NoInput}' (the call ended without a digit).");
+        }
+
+        if (body.Outcome == NoInput)
+        {
+            if (body.Score is not null)
+            {
+                return Problems.BadRequest("invalid-outcome", "Invalid outcome", $"A '{NoInput}' outcome carries no score.");
+            }
+
+            report = new ValidFeedback(msisdn, body.ContactId, body.EngagementId!, null, body.AnsweredAt ?? now);
+            return null;
+        }
+
         if (body.Score is not { } score || score is < 1 or > 5)
         {
             return Problems.Of(
@@ -139,7 +161,7 @@ public static class FeedbackApi
                 body.Score is null ? "score is required: the digit pressed, 1 (no impact) to 5 (very high impact)." : $"score {body.Score} is outside 1–5.");
         }
 
-        report = new FeedbackReport(body.ContactId, body.EngagementId!, msisdn, score, body.AnsweredAt ?? now);
+        report = new ValidFeedback(msisdn, body.ContactId, body.EngagementId!, score, body.AnsweredAt ?? now);
         return null;
     }
 
@@ -162,7 +184,10 @@ public static class FeedbackApi
     }
 }
 
-/// <summary>What the Connect hook posts.</summary>
-public sealed record FeedbackBody(string? ContactId, string? EngagementId, string? Msisdn, int? Score, DateTimeOffset? AnsweredAt);
+/// <summary>What the Connect hook posts: a score, or <c>outcome: "no-input"</c> when the call ended without a digit.</summary>
+public sealed record FeedbackBody(string? ContactId, string? EngagementId, string? Msisdn, int? Score, DateTimeOffset? AnsweredAt, string? Outcome = null);
+
+/// <summary>A feedback request that passed validation; no score means no input.</summary>
+internal sealed record ValidFeedback(string Msisdn, string ContactId, string EngagementId, int? Score, DateTimeOffset AnsweredAt);
 
 public sealed record FeedbackAnswer(string Outcome, string EngagementId, int? SentimentAfter);

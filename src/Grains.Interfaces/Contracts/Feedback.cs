@@ -32,6 +32,9 @@ public enum FeedbackOutcome
 
     /// <summary>The score is outside 1–5.</summary>
     ScoreOutOfRange = 6,
+
+    /// <summary>The call ended without an answer to the question (the flow's no-input path); its slot is freed.</summary>
+    NoInputRecorded = 7,
 }
 
 [GenerateSerializer, Immutable, Alias("churn.feedback-result")]

@@ -102,6 +102,13 @@ public sealed partial class SubscriberGrain(
         return ChangeAsync((now, effects) => _profile.ApplyFeedback(feedback, now, effects));
     }
 
+    public Task<FeedbackResult> RecordNoInputAsync(string contactId, string engagementId) =>
+        _profile.IsKnown
+            ? ChangeAsync((now, effects) => _profile.ApplyNoInput(contactId, engagementId, now, effects))
+            : Task.FromResult(EngagementIds.BelongsTo(engagementId, this.GetPrimaryKeyString())
+                ? new FeedbackResult(FeedbackOutcome.UnknownEngagement, $"engagement {engagementId} is not known for this number", null)
+                : new FeedbackResult(FeedbackOutcome.NumberMismatch, $"engagement {engagementId} does not belong to this number", null));
+
     public Task<SubscriberView?> GetViewAsync() =>
         Task.FromResult(_profile.IsKnown ? _profile.ToView(time.GetUtcNow()) : null);
 

@@ -244,6 +244,36 @@ public sealed class SubscriberProfile(
         return new FeedbackResult(FeedbackOutcome.Recorded, "recorded", after);
     }
 
+    /// <summary>The call ended without an answer to the question: the engagement closes and its call slot is freed.</summary>
+    public FeedbackResult ApplyNoInput(string contactId, string engagementId, DateTimeOffset now, ProfileEffects effects)
+    {
+        if (!EngagementIds.BelongsTo(engagementId, state.Msisdn))
+        {
+            return new FeedbackResult(FeedbackOutcome.NumberMismatch, $"engagement {engagementId} does not belong to this number", null);
+        }
+
+        var engagement = Find(engagementId);
+        switch (engagement?.Status)
+        {
+            case null:
+                return new FeedbackResult(FeedbackOutcome.UnknownEngagement, $"engagement {engagementId} is not known for this number", null);
+            case EngagementStatus.Answered:
+                return new FeedbackResult(FeedbackOutcome.AlreadyAnswered, $"engagement {engagementId} was answered already", null);
+            case EngagementStatus.NoAnswer when engagement.ContactId == contactId:
+                return new FeedbackResult(FeedbackOutcome.AlreadyRecorded, "this outcome was recorded already", state.Sentiment);
+            case EngagementStatus.Dialing or EngagementStatus.Placed:
+                engagement.ContactId = contactId;
+                Move(engagement, EngagementStatus.NoAnswer, "no input from the subscriber", now, effects);
+                effects.Released.Add(engagement.Id);
+                return new FeedbackResult(FeedbackOutcome.NoInputRecorded, "no input recorded", state.Sentiment);
+            default:
+                return new FeedbackResult(
+                    FeedbackOutcome.NotAwaitingFeedback,
+                    $"engagement {engagementId} is {engagement.Status.ToWire()}, not waiting for an answer",
+                    null);
+        }
+    }
+
     /// <summary>Sets or clears the do-not-call flag; opting out withdraws every engagement not yet dialled.</summary>
     public void SetOptOut(bool optOut, DateTimeOffset now, ProfileEffects effects)
     {

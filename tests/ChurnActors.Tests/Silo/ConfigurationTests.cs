@@ -30,16 +30,11 @@ public sealed class ConfigurationTests
     [InlineData("Churn:Streams:Provider", "Kinesis")]
     [InlineData("Churn:Clustering:Provider", "Redis")]
     [InlineData("Churn:Archive:Provider", "S3")]
-    [InlineData("Churn:Dialer:Provider", "Connect")]
     [InlineData("Churn:Simulator:DegradedCells", "500")]
     public void A_provider_or_setting_this_build_cannot_serve_stops_the_build_naming_its_key(string key, string value)
     {
         var settings = Settings(key, value);
         settings["Churn:Archive:S3:Bucket"] = "lake";
-        settings["Churn:Dialer:Connect:InstanceId"] = "instance";
-        settings["Churn:Dialer:Connect:ContactFlowId"] = "flow";
-        settings["Churn:Dialer:Connect:SourcePhoneNumber"] = "+15550100";
-        settings["Churn:Dialer:Connect:Region"] = "eu-west-2";
 
         var exception = Assert.Throws<OptionsValidationException>(() => ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
 
@@ -57,6 +52,30 @@ public sealed class ConfigurationTests
         var exception = Assert.Throws<OptionsValidationException>(() => ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
 
         Assert.Contains(exception.Failures, f => f.StartsWith(key, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Churn:Dialer:Connect:InstanceId")]
+    [InlineData("Churn:Dialer:Connect:ContactFlowId")]
+    [InlineData("Churn:Dialer:Connect:SourcePhoneNumber")]
+    [InlineData("Churn:Dialer:Connect:Region")]
+    public void The_connect_dialer_needs_its_instance_flow_number_and_region(string missing)
+    {
+        var settings = Settings("Churn:Dialer:Provider", "Connect");
+        foreach (var (key, value) in new[]
+        {
+            ("Churn:Dialer:Connect:InstanceId", "instance"),
+            ("Churn:Dialer:Connect:ContactFlowId", "flow"),
+            ("Churn:Dialer:Connect:SourcePhoneNumber", "+15550100"),
+            ("Churn:Dialer:Connect:Region", "eu-west-2"),
+        })
+        {
+            settings[key] = key == missing ? "" : value;
+        }
+
+        var exception = Assert.Throws<OptionsValidationException>(() => ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
+
+        Assert.Contains(exception.Failures, f => f.StartsWith(missing, StringComparison.Ordinal));
     }
 
     [Fact]

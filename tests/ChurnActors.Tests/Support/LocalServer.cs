@@ -23,9 +23,15 @@ public sealed class LocalServer : IAsyncDisposable
     /// <param name="package">The npm package under tests/servers/node_modules.</param>
     /// <param name="script">Its command-line script, relative to the package.</param>
     /// <param name="arguments">Arguments; <c>{port}</c> is replaced with the chosen port.</param>
-    public static async Task<LocalServer> StartAsync(string package, string script, string arguments)
+    public static Task<LocalServer> StartAsync(string package, string script, string arguments) =>
+        StartScriptAsync(package, Repository.NodeModule(package, script), arguments);
+
+    /// <summary>Starts one of the project's own stand-ins under tests/servers.</summary>
+    public static Task<LocalServer> StartStandInAsync(string script, string arguments) =>
+        StartScriptAsync(script, Path.Combine(Repository.Root, "tests", "servers", script), arguments);
+
+    private static async Task<LocalServer> StartScriptAsync(string package, string path, string arguments)
     {
-        var path = Repository.NodeModule(package, script);
 
         var port = ChurnHost.FreePort();
         var start = new ProcessStartInfo("node", $"\"{path}\" {arguments.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)}")

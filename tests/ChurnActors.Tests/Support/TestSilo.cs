@@ -28,7 +28,7 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestSilo> StartAsync(IDictionary<string, string?> settings)
+    public static async Task<TestSilo> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -50,7 +50,11 @@ public sealed class TestSilo : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(all));
+        var app = ChurnSiloHost.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(all);
+            services?.Invoke(builder.Services);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestSilo(app, new HttpClient { BaseAddress = new Uri(address) });

@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChurnActors.Adapters.Aws;
+
+namespace ChurnActors.Tests.Support;
+
+/// <summary>The Connect stand-in (tests/servers/connect-standin.mjs), one per test run.</summary>
+public sealed class ConnectStandIn : IAsyncLifetime
+{
+    public const string Region = "eu-west-2";
+    public static readonly SigV4Credentials Credentials = new("AKIDCHURNTEST", "churn-test-secret-key/EXAMPLE");
+
+    private LocalServer? _server;
+
+    public Uri Url => _server!.Url;
+
+    public async Task InitializeAsync() =>
+        _server = await LocalServer.StartStandInAsync(
+            "connect-standin.mjs",
+            $"--port {{port}} --access-key {Credentials.AccessKeyId} --secret-key {Credentials.SecretAccessKey} --region {Region}");
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    /// <summary>Every StartOutboundVoiceContact the stand-in received for one Connect instance, in order.</summary>
+    public async Task<List<ConnectRequest>> RequestsAsync(string instanceId)
+    {
+        using var http = new HttpClient { BaseAddress = Url };
+        var all = await http.GetFromJsonAsync<List<ConnectRequest>>("/requests", JsonSerializerOptions.Web);
+        return all!.Where(r => r.InstanceId == instanceId).OrderBy(r => r.At).ToList();
+    }
+}
+
+public sealed record ConnectRequest(
+    long At,
+    bool SignatureValid,
+    string ClientToken,
+    string Destination,
+    string InstanceId,
+    string ContactFlowId,
+    string Source,
+    Dictionary<string, string> Attributes,
+    string? ContactId);
+
+/// <summary>Signs with the stand-in's credentials instead of the default AWS chain.</summary>
+public sealed class StaticCredentialSource(SigV4Credentials credentials) : IAwsCredentialSource
+{
+    public ValueTask<SigV4Credentials> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(credentials);
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConnectCollection : ICollectionFixture<ConnectStandIn>
+{
+    public const string Name = "connect";
+}

@@ -1,0 +1,65 @@
+// A stand-in for Amazon Connect's StartOutboundVoiceContact, for tests only. It checks every
+// request's SigV4 signature independently of the code under test (with the aws4 package), answers
+// as Connect does — including its errors, chosen by the destination number — and records each
+// request for the tests to read back (GET /requests).
+//
+//   node connect-standin.mjs --port 4570 --access-key AKID --secret-key SECRET --region eu-west-2
+//
+// Destination numbers ending in 403 are refused (DestinationNotAllowedException), 429 throttled
+// (TooManyRequestsException), 500 fail (InternalServiceException); 5009 fail twice, then succeed.
+import http from 'node:http';
+import { createRequire } from 'node:module';
+
+const aws4 = createRequire(import.meta.url)('aws4');
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
+  arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs, []));
+const credentials = { accessKeyId: args['access-key'], secretAccessKey: args['secret-key'] };
+const region = args.region ?? 'us-east-1';
+
+const requests = [];
+const contacts = new Map();
+const failures = new Map();
+
+function verify(req, body) {
+  const authorization = req.headers.authorization ?? '';
+  const match = /SignedHeaders=([^,]+), Signature=([0-9a-f]+)/.exec(authorization);
+  if (!match) return false;
+  const headers = Object.fromEntries(match[1].split(';').map(name => [name, req.headers[name]]));
+  // Exactly the headers the client says it signed: aws4 must not add its own (Content-Length…).
+  const expected = aws4.sign({ host: req.headers.host, method: req.method, path: req.url, service: 'connect', region, body, headers: { ...headers }, doNotModifyHeaders: true }, credentials);
+  return expected.headers.Authorization === authorization;
+}
+
+function answer(res, status, payload, errorType) {
+  res.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-ErrorType': `${errorType}:http://internal.amazon.com/coral/com.amazonaws.connect/` } : {}) });
+  res.end(JSON.stringify(payload));
+}
+
+http.createServer((req, res) => {
+  let body = '';
+  req.on('data', chunk => { body += chunk; });
+  req.on('end', () => {
+    if (req.method === 'GET' && req.url === '/requests') return answer(res, 200, requests);
+    if (req.method !== 'PUT' || req.url !== '/contact/outbound-voice') return answer(res, 404, { message: 'unknown path' }, 'ResourceNotFoundException');
+
+    const signatureValid = verify(req, body);
+    const call = JSON.parse(body);
+    const record = { at: Date.now(), signatureValid, clientToken: call.ClientToken, destination: call.DestinationPhoneNumber, instanceId: call.InstanceId, contactFlowId: call.ContactFlowId, source: call.SourcePhoneNumber, attributes: call.Attributes };
+    requests.push(record);
+    if (!signatureValid) return answer(res, 403, { message: 'The request signature we calculated does not match the signature you provided.' }, 'InvalidSignatureException');
+
+    const destination = call.DestinationPhoneNumber ?? '';
+    if (destination.endsWith('403')) return answer(res, 403, { Message: 'Outbound calls to this destination are not allowed' }, 'DestinationNotAllowedException');
+    if (destination.endsWith('429')) return answer(res, 429, { Message: 'Rate exceeded' }, 'TooManyRequestsException');
+    if (destination.endsWith('500')) return answer(res, 500, { Message: 'Internal service error' }, 'InternalServiceException');
+    if (destination.endsWith('5009') && (failures.get(call.ClientToken) ?? 0) < 2) {
+      failures.set(call.ClientToken, (failures.get(call.ClientToken) ?? 0) + 1);
+      return answer(res, 500, { Message: 'Internal service error' }, 'InternalServiceException');
+    }
+
+    // Connect is idempotent on ClientToken: the same token gets the same contact.
+    if (!contacts.has(call.ClientToken)) contacts.set(call.ClientToken, `contact-${contacts.size + 1}`);
+    record.contactId = contacts.get(call.ClientToken);
+    answer(res, 200, { ContactId: record.contactId, ContactArn: `arn:aws:connect:${region}:000000000000:instance/${call.InstanceId}/contact/${record.contactId}` });
+  });
+}).listen(Number(args.port), '127.0.0.1');
