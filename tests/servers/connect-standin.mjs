@@ -24,10 +24,16 @@ function verify(req, body) {
   const authorization = req.headers.authorization ?? '';
   const match = /SignedHeaders=([^,]+), Signature=([0-9a-f]+)/.exec(authorization);
   if (!match) return false;
+
+  // Like AWS, refuse a signature made more than 5 minutes from now.
+  const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(req.headers['x-amz-date'] ?? '');
+  if (!stamp || Math.abs(Date.UTC(stamp[1], stamp[2] - 1, stamp[3], stamp[4], stamp[5], stamp[6]) - Date.now()) > 5 * 60 * 1000) return false;
   const headers = Object.fromEntries(match[1].split(';').map(name => [name, req.headers[name]]));
-  // Exactly the headers the client says it signed: aws4 must not add its own (Content-Length…).
-  const expected = aws4.sign({ host: req.headers.host, method: req.method, path: req.url, service: 'connect', region, body, headers: { ...headers }, doNotModifyHeaders: true }, credentials);
-  return expected.headers.Authorization === authorization;
+  // Exactly the headers the client says it signed (aws4 must not add its own, such as
+  // Content-Length), at the time the client says it signed them.
+  const signer = new aws4.RequestSigner({ host: req.headers.host, method: req.method, path: req.url, service: 'connect', region, body, headers: { ...headers }, doNotModifyHeaders: true }, credentials);
+  signer.datetime = req.headers['x-amz-date'];
+  return signer.sign().headers.Authorization === authorization;
 }
 
 function answer(res, status, payload, errorType) {
