@@ -82,6 +82,29 @@ public sealed class ConnectDispatchTests(ConnectStandIn connect)
         Assert.Single(await connect.RequestsAsync(instance));
     }
 
+    [Fact]
+    public async Task A_placed_call_nobody_reports_on_times_out_and_frees_its_slot()
+    {
+        var instance = NewInstance();
+        await using var silo = await StartAsync(instance, new Dictionary<string, string?>
+        {
+            ["Churn:Dialer:Connect:MaxConcurrentCalls"] = "1",
+            ["Churn:Dialer:CallTimeout"] = "00:00:02",
+        });
+        var (first, second) = (Probe.NewMsisdn(), Probe.NewMsisdn());
+
+        await silo.Http.PostAsJsonAsync("/api/v1/probe-events", Probe.BadExperience(first));
+        await ChurnHost.EventuallyAsync(() => connect.RequestsAsync(instance), r => r.Count == 1, "the first call");
+        await silo.Http.PostAsJsonAsync("/api/v1/probe-events", Probe.BadExperience(second));
+
+        // One slot: the second call goes out only once the first has timed out.
+        var requests = await ChurnHost.EventuallyAsync(() => connect.RequestsAsync(instance), r => r.Count == 2, "the second call after the timeout");
+        Assert.True(requests[1].At - requests[0].At >= 1_900, $"the second call went out {requests[1].At - requests[0].At} ms after the first");
+        var timedOut = await silo.Http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(first)}", JsonSerializerOptions.Web);
+        Assert.Equal("no_answer", timedOut!.Engagements.Single().Status);
+        Assert.StartsWith("no outcome within", timedOut.Engagements.Single().Reason, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Connect's quota as a token bucket: in any span of L seconds, at most burst + rate × L requests.
     /// Arrival jitter can only make a span look shorter than it was sent, so up to 100 ms is allowed for.
@@ -99,8 +122,9 @@ public sealed class ConnectDispatchTests(ConnectStandIn connect)
         }
     }
 
-    private Task<TestSilo> StartAsync(string instance) => TestSilo.StartAsync(
-        new Dictionary<string, string?>
+    private Task<TestSilo> StartAsync(string instance, Dictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["Churn:Dialer:Provider"] = "Connect",
             ["Churn:Dialer:Connect:ServiceUrl"] = connect.Url.ToString(),
@@ -110,8 +134,14 @@ public sealed class ConnectDispatchTests(ConnectStandIn connect)
             ["Churn:Dialer:Connect:SourcePhoneNumber"] = "+441632960000",
             ["Churn:Dialer:RetryBackoff"] = "00:00:00.200",
             ["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-connect-lake-" + Guid.NewGuid().ToString("N")),
-        },
-        services => services.AddSingleton<IAwsCredentialSource>(new StaticCredentialSource(ConnectStandIn.Credentials)));
+        };
+        foreach (var (key, value) in overrides ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return TestSilo.StartAsync(settings, services => services.AddSingleton<IAwsCredentialSource>(new StaticCredentialSource(ConnectStandIn.Credentials)));
+    }
 
     private static Task<HttpResponseMessage> SignedAsync(HttpClient http, object body)
     {
