@@ -19,7 +19,6 @@ public sealed class ConnectHookTests
         {
             // Simulated subscribers never answer: the hook's events are the only answers.
             ["Churn:Simulator:NoAnswerRate"] = "1",
-            ["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-hook-lake-" + Guid.NewGuid().ToString("N")),
         });
         var (answered, noInput, badDigit) = (Probe.NewMsisdn(), Probe.NewMsisdn(), Probe.NewMsisdn());
         await silo.Http.PostAsJsonAsync("/api/v1/probe-events", new[] { answered, noInput, badDigit }.SelectMany(m => Probe.BadExperience(m)).ToArray());

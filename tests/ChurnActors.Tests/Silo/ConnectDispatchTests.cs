@@ -133,7 +133,6 @@ public sealed class ConnectDispatchTests(ConnectStandIn connect)
             ["Churn:Dialer:Connect:ContactFlowId"] = "flow-1",
             ["Churn:Dialer:Connect:SourcePhoneNumber"] = "+441632960000",
             ["Churn:Dialer:RetryBackoff"] = "00:00:00.200",
-            ["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-connect-lake-" + Guid.NewGuid().ToString("N")),
         };
         foreach (var (key, value) in overrides ?? [])
         {

@@ -16,7 +16,6 @@ public sealed class DynamoDbRestartTests(DynamoDbServer dynamo)
             ["Churn:Storage:Provider"] = "DynamoDb",
             ["Churn:Storage:DynamoDb:ServiceUrl"] = dynamo.Url.ToString(),
             ["Churn:Storage:DynamoDb:TableName"] = DynamoDbServer.NewTableName(),
-            ["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-restart-lake-" + Guid.NewGuid().ToString("N")),
         };
         var engaged = Probe.NewMsisdn();
         var optedOut = Probe.NewMsisdn();

@@ -9,34 +9,21 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Stopping_the_silo_flushes_the_archive_buffers()
     {
-        var lake = Path.Combine(Path.GetTempPath(), "churn-shutdown-lake-" + Guid.NewGuid().ToString("N"));
-        try
+        await using var silo = await TestSilo.StartAsync(new Dictionary<string, string?>
         {
-            await using var silo = await TestSilo.StartAsync(new Dictionary<string, string?>
-            {
-                ["Churn:Archive:LocalDirectory:Path"] = lake,
-                ["Churn:Archive:FlushInterval"] = "01:00:00",
-            });
-            var http = silo.Http;
-            var msisdn = Probe.NewMsisdn();
-            await http.PostAsJsonAsync("/api/v1/probe-events", new[] { Probe.Event(msisdn, "CALL_DROP", true), Probe.Event("bad", "CALL_DROP", true) });
+            ["Churn:Archive:FlushInterval"] = "01:00:00",
+        });
+        var msisdn = Probe.NewMsisdn();
+        await silo.Http.PostAsJsonAsync("/api/v1/probe-events", new[] { Probe.Event(msisdn, "CALL_DROP", true), Probe.Event("bad", "CALL_DROP", true) });
 
-            // Stream delivery is asynchronous: give the archivers the records before stopping.
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            Assert.Empty(await LakeReader.ReadTableAsync(lake, "incidents"));
+        // Stream delivery is asynchronous: give the archivers the records before stopping.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Empty(await LakeReader.ReadTableAsync(silo.LakePath, "incidents"));
 
-            await silo.StopAsync();
+        await silo.StopAsync();
 
-            var incident = Assert.Single(await LakeReader.ReadTableAsync(lake, "incidents"));
-            Assert.Equal(msisdn, incident["msisdn"]);
-            Assert.Single(await LakeReader.ReadTableAsync(lake, "rejected"));
-        }
-        finally
-        {
-            if (Directory.Exists(lake))
-            {
-                Directory.Delete(lake, recursive: true);
-            }
-        }
+        var incident = Assert.Single(await LakeReader.ReadTableAsync(silo.LakePath, "incidents"));
+        Assert.Equal(msisdn, incident["msisdn"]);
+        Assert.Single(await LakeReader.ReadTableAsync(silo.LakePath, "rejected"));
     }
 }

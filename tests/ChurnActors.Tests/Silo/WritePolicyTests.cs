@@ -22,7 +22,6 @@ public sealed class WritePolicyTests(DynamoDbServer dynamo) : IAsyncLifetime
         ["Churn:Storage:Provider"] = "DynamoDb",
         ["Churn:Storage:DynamoDb:ServiceUrl"] = dynamo.Url.ToString(),
         ["Churn:Storage:DynamoDb:TableName"] = DynamoDbServer.NewTableName(),
-        ["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-policy-lake-" + Guid.NewGuid().ToString("N")),
     });
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();

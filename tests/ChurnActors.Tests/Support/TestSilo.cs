@@ -18,11 +18,15 @@ public sealed class TestSilo : IAsyncDisposable
     private readonly WebApplication _app;
     private bool _stopped;
 
-    private TestSilo(WebApplication app, HttpClient http)
+    private TestSilo(WebApplication app, HttpClient http, string lake)
     {
         _app = app;
         Http = http;
+        LakePath = lake;
     }
+
+    /// <summary>The silo's own data-lake directory, removed with it.</summary>
+    public string LakePath { get; }
 
     public HttpClient Http { get; }
 
@@ -44,6 +48,7 @@ public sealed class TestSilo : IAsyncDisposable
             ["Churn:Simulator:AnswerDelayMax"] = "00:00:00.400",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Polly"] = "Error",
+            ["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-test-lake-" + Guid.NewGuid().ToString("N")),
         };
         foreach (var (key, value) in settings)
         {
@@ -57,7 +62,7 @@ public sealed class TestSilo : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestSilo(app, new HttpClient { BaseAddress = new Uri(address) });
+        return new TestSilo(app, new HttpClient { BaseAddress = new Uri(address) }, all["Churn:Archive:LocalDirectory:Path"]!);
     }
 
     /// <summary>Stops the silo as an operator would (grains deactivate, buffers flush).</summary>
@@ -75,5 +80,9 @@ public sealed class TestSilo : IAsyncDisposable
         Http.Dispose();
         await StopAsync();
         await _app.DisposeAsync();
+        if (Directory.Exists(LakePath))
+        {
+            Directory.Delete(LakePath, recursive: true);
+        }
     }
 }
