@@ -1,4 +1,5 @@
 using ChurnActors.Configuration;
+using ChurnActors.Gateway.Access;
 using ChurnActors.Gateway.Apis;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -16,6 +17,8 @@ public static class GatewayHosting
         services.AddProblemDetails();
         services.AddOpenApi("v1");
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+
+        services.AddOperatorAccess();
         return services;
     }
 
@@ -23,9 +26,13 @@ public static class GatewayHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
 
         var api = app.MapGroup("/api/v1");
         api.MapProbeEventsApi();

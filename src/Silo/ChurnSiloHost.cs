@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ChurnActors.Adapters.Archive;
 using ChurnActors.Configuration;
 using ChurnActors.Gateway;
+using ChurnActors.Gateway.Access;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Cells;
 using ChurnActors.Grains.Dispatch;
@@ -37,7 +38,7 @@ public static class ChurnSiloHost
         var archive = ValidatedOptions.Load<ArchiveOptions>(configuration, ArchiveOptions.Section);
         var dialer = ValidatedOptions.Load<DialerOptions>(configuration, DialerOptions.Section);
         var simulator = ValidatedOptions.Load<SimulatorOptions>(configuration, SimulatorOptions.Section);
-        EnsureEmbeddedFeedbackSecret(configuration, clustering);
+        ApplyEmbeddedDefaults(configuration, clustering);
 
         builder.UseOrleans(silo =>
         {
@@ -85,14 +86,26 @@ public static class ChurnSiloHost
 
     /// <summary>
     /// On one loopback silo (the embedded default) the gateway and the simulated subscribers share the
-    /// process, so an unset feedback secret is made up for the run; anywhere else it must be configured.
+    /// process, so an unset feedback secret is made up for the run, and the page, the dashboard and the
+    /// API are open to callers on this machine. Anywhere else both must be configured.
     /// </summary>
-    private static void EnsureEmbeddedFeedbackSecret(IConfiguration configuration, ClusteringOptions clustering)
+    private static void ApplyEmbeddedDefaults(IConfiguration configuration, ClusteringOptions clustering)
     {
-        const string key = GatewayOptions.Section + ":FeedbackSecret";
-        if (clustering.Provider == ClusteringProvider.Localhost && string.IsNullOrEmpty(configuration[key]))
+        if (clustering.Provider != ClusteringProvider.Localhost)
         {
-            configuration[key] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            return;
+        }
+
+        const string secret = GatewayOptions.Section + ":FeedbackSecret";
+        if (string.IsNullOrEmpty(configuration[secret]))
+        {
+            configuration[secret] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        }
+
+        const string openOnLoopback = GatewayOptions.Section + ":Access:" + nameof(AccessOptions.OpenOnLoopback);
+        if (string.IsNullOrEmpty(configuration[openOnLoopback]))
+        {
+            configuration[openOnLoopback] = "true";
         }
     }
 }
