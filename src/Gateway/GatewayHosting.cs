@@ -1,6 +1,7 @@
 using ChurnActors.Configuration;
 using ChurnActors.Gateway.Access;
 using ChurnActors.Gateway.Apis;
+using ChurnActors.Gateway.Live;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ChurnActors.Gateway;
@@ -17,6 +18,10 @@ public static class GatewayHosting
         services.AddProblemDetails();
         services.AddOpenApi("v1");
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+
+        services.AddSingleton<ILiveSource, GrainLiveSource>();
+        services.AddSingleton<LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
 
         services.AddOperatorAccess();
         return services;
@@ -40,6 +45,7 @@ public static class GatewayHosting
         api.MapSubscribersApi();
         api.MapCellsApi();
         api.MapStatsApi();
+        api.MapLiveApi();
         return app;
     }
 }
