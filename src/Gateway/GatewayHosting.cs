@@ -2,6 +2,7 @@ using ChurnActors.Configuration;
 using ChurnActors.Gateway.Access;
 using ChurnActors.Gateway.Apis;
 using ChurnActors.Gateway.Live;
+using ChurnActors.Gateway.OpsPage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ChurnActors.Gateway;
@@ -34,6 +35,7 @@ public static class GatewayHosting
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOpsPage();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
