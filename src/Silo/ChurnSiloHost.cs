@@ -14,6 +14,7 @@ using ChurnActors.Silo.Configuration;
 using ChurnActors.Silo.Simulation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace ChurnActors.Silo;
 
@@ -24,6 +25,7 @@ namespace ChurnActors.Silo;
 public static class ChurnSiloHost
 {
     public const string PubSubStorageName = "PubSubStore";
+    public const string DashboardPath = "/dashboard";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -48,6 +50,8 @@ public static class ChurnSiloHost
             silo.AddMemoryGrainStorage(PubSubStorageName);
             silo.AddMemoryStreams(RecordStreams.ProviderName);
             silo.UseInMemoryReminderService();
+            // Its grain-call profiler records only while someone has the dashboard open.
+            silo.AddDashboard();
         });
 
         var services = builder.Services;
@@ -81,6 +85,7 @@ public static class ChurnSiloHost
 
         var app = builder.Build();
         app.MapChurnGateway();
+        app.MapOrleansDashboard(DashboardPath).RequireAuthorization(OperatorAccess.Policy);
         return app;
     }
 
