@@ -30,6 +30,8 @@ public sealed class Chromium : IAsyncLifetime
                 "Run ./scripts/test.sh, which installs it (apt-get install chromium), or install it by hand.");
         }
 
+        // Live values arrive a tick or two after the event that causes them, more on a busy machine.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
