@@ -47,6 +47,9 @@ public sealed class StandaloneGatewayTests(ChurnHost host)
         Assert.Equal(1, throughSilo!.Types.Single(t => t.Type == "CALL_QUALITY").Failures);
         var throughGateway = await http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}", JsonSerializerOptions.Web);
         Assert.Equal(throughSilo.Msisdn, throughGateway!.Msisdn);
+        // The page comes with the gateway; the dashboard stays with the silo, and the page hides its link.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/dashboard/version")).StatusCode);
         await gateway.StopAsync();
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChurnActors.Tests.Gateway.OpsPage;
+using Microsoft.Playwright;
 
 namespace ChurnActors.Tests.Silo;
 
@@ -29,6 +30,18 @@ public sealed class DashboardTests(ChurnHost host, Chromium chromium) : IClassFi
 
         Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
         Assert.Equal("/dashboard/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task The_ops_page_links_to_the_dashboard()
+    {
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(host.Http.BaseAddress!.ToString());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Orleans dashboard" }).ClickAsync();
+
+        await page.WaitForURLAsync(new Uri(host.Http.BaseAddress!, "/dashboard/").ToString());
     }
 
     [Fact]

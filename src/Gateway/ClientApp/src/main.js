@@ -40,6 +40,11 @@ const restored = new URLSearchParams(location.hash.slice(1));
 if (restored.get('cell')) select(restored.get('cell'));
 if (restored.get('msisdn')) lookup.show(restored.get('msisdn'));
 
+// The dashboard lives with the silo: a gateway running on its own has none to link to.
+fetch('dashboard/version', { headers: { Accept: 'application/json' } })
+  .then(response => { $('dashboard-link').hidden = !response.ok; })
+  .catch(() => {});
+
 const status = $('live-status');
 let updates = 0;
 followLive(
