@@ -20,8 +20,6 @@ public sealed class OpsPageTests(ChurnHost host, Chromium chromium) : IClassFixt
           return {
             cell: tile.dataset.cell,
             rank: Number(tile.dataset.rank),
-            subscribers: Number(tile.dataset.subscribers),
-            feedback: Number(tile.dataset.feedback),
             meanChange: Number(tile.dataset.meanChange),
             area: Number(rect.getAttribute('width')) * Number(rect.getAttribute('height')),
             fill: rect.getAttribute('fill'),
@@ -194,10 +192,6 @@ public sealed class OpsPageTests(ChurnHost host, Chromium chromium) : IClassFixt
         public string Cell { get; set; } = "";
 
         public int Rank { get; set; }
-
-        public long Subscribers { get; set; }
-
-        public long Feedback { get; set; }
 
         public double MeanChange { get; set; }
 
