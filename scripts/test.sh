@@ -4,6 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The ops page is bundled by the build from its npm lock file (src/Gateway/ClientApp): it needs Node.js and npm.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "Installing Node.js and npm (Debian) for the ops page build"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
+fi
+
+# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium (Debian) for the browser tests"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 

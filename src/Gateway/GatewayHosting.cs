@@ -1,5 +1,8 @@
 using ChurnActors.Configuration;
+using ChurnActors.Gateway.Access;
 using ChurnActors.Gateway.Apis;
+using ChurnActors.Gateway.Live;
+using ChurnActors.Gateway.OpsPage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ChurnActors.Gateway;
@@ -16,6 +19,12 @@ public static class GatewayHosting
         services.AddProblemDetails();
         services.AddOpenApi("v1");
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+
+        services.AddSingleton<ILiveSource, GrainLiveSource>();
+        services.AddSingleton<LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
+
+        services.AddOperatorAccess();
         return services;
     }
 
@@ -23,9 +32,14 @@ public static class GatewayHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseOpsPage();
+
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
 
         var api = app.MapGroup("/api/v1");
         api.MapProbeEventsApi();
@@ -33,6 +47,7 @@ public static class GatewayHosting
         api.MapSubscribersApi();
         api.MapCellsApi();
         api.MapStatsApi();
+        api.MapLiveApi();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChurnActors.Gateway.Access;
 
 namespace ChurnActors.Gateway;
 
@@ -16,5 +17,8 @@ public sealed class GatewayOptions
     [Range(1, 100_000)]
     public int MaxProbeBatch { get; set; } = 10_000;
 
-    public override string ToString() => $"FeedbackSecret=(redacted), MaxProbeBatch={MaxProbeBatch}";
+    /// <summary>Who may use the ops page, the dashboard and the API.</summary>
+    public AccessOptions Access { get; set; } = new();
+
+    public override string ToString() => $"FeedbackSecret=(redacted), MaxProbeBatch={MaxProbeBatch}, Access=({Access})";
 }

@@ -7,6 +7,7 @@ using ChurnActors.Adapters.Connect;
 using ChurnActors.Adapters.Storage;
 using ChurnActors.Configuration;
 using ChurnActors.Gateway;
+using ChurnActors.Gateway.Access;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Cells;
 using ChurnActors.Grains.Dispatch;
@@ -20,6 +21,7 @@ using ChurnActors.Silo.Simulation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace ChurnActors.Silo;
 
@@ -30,6 +32,7 @@ namespace ChurnActors.Silo;
 public static class ChurnSiloHost
 {
     public const string PubSubStorageName = "PubSubStore";
+    public const string DashboardPath = "/dashboard";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -44,7 +47,7 @@ public static class ChurnSiloHost
         var archive = ValidatedOptions.Load<ArchiveOptions>(configuration, ArchiveOptions.Section);
         var dialer = ValidatedOptions.Load<DialerOptions>(configuration, DialerOptions.Section);
         var simulator = ValidatedOptions.Load<SimulatorOptions>(configuration, SimulatorOptions.Section);
-        EnsureEmbeddedFeedbackSecret(configuration, clustering);
+        ApplyEmbeddedDefaults(configuration, clustering);
 
         builder.UseOrleans(silo =>
         {
@@ -56,6 +59,8 @@ public static class ChurnSiloHost
             silo.AddMemoryGrainStorage(PubSubStorageName);
             silo.AddMemoryStreams(RecordStreams.ProviderName);
             silo.UseInMemoryReminderService();
+            // Its grain-call profiler records only while someone has the dashboard open.
+            silo.AddDashboard();
         });
 
         var services = builder.Services;
@@ -104,6 +109,7 @@ public static class ChurnSiloHost
 
         var app = builder.Build();
         app.MapChurnGateway();
+        app.MapOrleansDashboard(DashboardPath).RequireAuthorization(OperatorAccess.Policy);
         return app;
     }
 
@@ -121,14 +127,26 @@ public static class ChurnSiloHost
 
     /// <summary>
     /// On one loopback silo (the embedded default) the gateway and the simulated subscribers share the
-    /// process, so an unset feedback secret is made up for the run; anywhere else it must be configured.
+    /// process, so an unset feedback secret is made up for the run, and the page, the dashboard and the
+    /// API are open to callers on this machine. Anywhere else both must be configured.
     /// </summary>
-    private static void EnsureEmbeddedFeedbackSecret(IConfiguration configuration, ClusteringOptions clustering)
+    private static void ApplyEmbeddedDefaults(IConfiguration configuration, ClusteringOptions clustering)
     {
-        const string key = GatewayOptions.Section + ":FeedbackSecret";
-        if (clustering.Provider == ClusteringProvider.Localhost && string.IsNullOrEmpty(configuration[key]))
+        if (clustering.Provider != ClusteringProvider.Localhost)
         {
-            configuration[key] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            return;
+        }
+
+        const string secret = GatewayOptions.Section + ":FeedbackSecret";
+        if (string.IsNullOrEmpty(configuration[secret]))
+        {
+            configuration[secret] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        }
+
+        const string openOnLoopback = GatewayOptions.Section + ":Access:" + nameof(AccessOptions.OpenOnLoopback);
+        if (string.IsNullOrEmpty(configuration[openOnLoopback]))
+        {
+            configuration[openOnLoopback] = "true";
         }
     }
 }

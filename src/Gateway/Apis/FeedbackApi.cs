@@ -17,7 +17,9 @@ public static class FeedbackApi
         api.MapPost("/connect/feedback", PostAsync)
             .WithName("PostFeedback")
             .WithSummary("Record a subscriber's answer (signed with X-Churn-Timestamp / X-Churn-Signature)")
-            .Accepts<FeedbackBody>("application/json");
+            .Accepts<FeedbackBody>("application/json")
+            // The Connect hook proves itself with the HMAC signature (SPEC §5), not the operator's credentials.
+            .AllowAnonymous();
         return api;
     }
 

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChurnActors.Gateway;
+using ChurnActors.Gateway.Access;
 using ChurnActors.Tests.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,6 +17,8 @@ namespace ChurnActors.Tests.Gateway;
 [Collection(ChurnHostCollection.Name)]
 public sealed class StandaloneGatewayTests(ChurnHost host)
 {
+    private const string OperatorPassword = "standalone-operator-password";
+
     [Fact]
     public async Task A_separate_gateway_serves_the_same_cluster()
     {
@@ -24,10 +28,15 @@ public sealed class StandaloneGatewayTests(ChurnHost host)
             ["Churn:Clustering:GatewayPort"] = host.OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Churn:Clustering:ClusterId"] = ChurnHost.ClusterId,
             ["Churn:Gateway:FeedbackSecret"] = ChurnHost.FeedbackSecret,
+            ["Churn:Gateway:Access:Password"] = OperatorPassword,
             ["Logging:LogLevel:Default"] = "Warning",
         }));
         await gateway.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+
+        // On its own the gateway does not trust loopback: this caller might be any proxy's.
+        await ProblemAssert.IsProblemAsync(await http.GetAsync("/api/v1/stats"), HttpStatusCode.Unauthorized, "authentication-required");
+        http.DefaultRequestHeaders.Authorization = AuthenticationHeaderValue.Parse(BasicCredentials.Encode("operator", OperatorPassword));
 
         var msisdn = Probe.NewMsisdn();
         var posted = await http.PostAsJsonAsync("/api/v1/probe-events", new[] { Probe.Event(msisdn, "CALL_QUALITY", true) });
@@ -38,6 +47,9 @@ public sealed class StandaloneGatewayTests(ChurnHost host)
         Assert.Equal(1, throughSilo!.Types.Single(t => t.Type == "CALL_QUALITY").Failures);
         var throughGateway = await http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}", JsonSerializerOptions.Web);
         Assert.Equal(throughSilo.Msisdn, throughGateway!.Msisdn);
+        // The page comes with the gateway; the dashboard stays with the silo, and the page hides its link.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/dashboard/version")).StatusCode);
         await gateway.StopAsync();
     }
 }

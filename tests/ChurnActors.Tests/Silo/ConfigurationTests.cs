@@ -14,6 +14,7 @@ public sealed class ConfigurationTests
     [InlineData("Churn:ContactPolicy:MaxPer30Days", "0")]
     [InlineData("Churn:Sentiment:Start", "11")]
     [InlineData("Churn:Dialer:Connect:RequestsPerSecond", "0")]
+    [InlineData("Churn:Gateway:Access:Password", "too-short")]
     public async Task An_out_of_range_value_stops_the_start_naming_its_key(string key, string value)
     {
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
@@ -98,6 +99,32 @@ public sealed class ConfigurationTests
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains(exception.Failures, f => f.StartsWith("Churn:Gateway:FeedbackSecret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_silo_that_does_not_open_loopback_requires_the_operator_password()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(Settings("Churn:Gateway:Access:OpenOnLoopback", "false")));
+            await app.StartAsync();
+        });
+
+        Assert.Contains(exception.Failures, f => f.StartsWith("Churn:Gateway:Access:Password: is required", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_gateway_on_its_own_requires_the_operator_password()
+    {
+        await using var app = ChurnActors.Gateway.GatewayHost.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Churn:Gateway:FeedbackSecret"] = ChurnHost.FeedbackSecret,
+        }));
+
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(exception.Failures, f => f.StartsWith("Churn:Gateway:Access:Password", StringComparison.Ordinal));
     }
 
     private static Dictionary<string, string?> Settings(string key, string value) => new()
