@@ -57,7 +57,11 @@ public static class ChurnSiloHost
 
             // Only explicit stream subscriptions live here; the record stream uses implicit ones.
             silo.AddMemoryGrainStorage(PubSubStorageName);
-            silo.AddMemoryStreams(RecordStreams.ProviderName);
+            silo.AddMemoryStreams(RecordStreams.ProviderName, streams => streams.ConfigurePullingAgent(agent => agent.Configure(options =>
+            {
+                // An archiver that cannot reach the lake refuses records; they wait in the stream, retried, rather than being given up after a minute.
+                options.MaxEventDeliveryTime = TimeSpan.FromDays(1);
+            })));
             silo.UseInMemoryReminderService();
             // Its grain-call profiler records only while someone has the dashboard open.
             silo.AddDashboard();
@@ -76,8 +80,8 @@ public static class ChurnSiloHost
         // TryAdd: a host embedding the silo (tests, benchmarks) may bring its own sink or dialer.
         services.TryAddSingleton<IArchiveSink>(archive.Provider switch
         {
-            ArchiveProvider.LocalDirectory => new LocalDirectoryArchiveSink(archive.LocalDirectory.Path),
-            _ => throw new OptionsValidationException(ArchiveOptions.Section, typeof(ArchiveOptions), ["Churn:Archive:Provider: S3 is not available in this build yet; use LocalDirectory."]),
+            ArchiveProvider.S3 => _ => new S3ArchiveSink(AwsClients.S3(archive.S3.ServiceUrl, archive.S3.Region), archive.S3.Bucket!, archive.S3.KmsKeyId),
+            _ => _ => new LocalDirectoryArchiveSink(archive.LocalDirectory.Path),
         });
         services.AddHttpClient(nameof(SimulatedDialer));
         services.AddHttpClient(nameof(ConnectDialer), client => client.Timeout = TimeSpan.FromSeconds(10));

@@ -20,11 +20,15 @@ public sealed partial class ArchiverGrain(
     ILogger<ArchiverGrain> logger) : Grain, IArchiverGrain, IStreamSubscriptionObserver, IAsyncObserver<RecordBatch>
 {
     internal static readonly TimeSpan CheckPeriod = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, List<PositionedRecord>> _buffer = new(StringComparer.Ordinal);
     private int _bufferedRows;
     private DateTimeOffset? _oldestBufferedAt;
     private string _writer = "";
+    private int _failedWrites;
+    private DateTimeOffset _retryAt;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -48,6 +52,17 @@ public sealed partial class ArchiverGrain(
 
     public async Task OnNextAsync(RecordBatch item, StreamSequenceToken? token = null)
     {
+        if (_bufferedRows + item.Records.Count > options.Value.MaxBufferedRows)
+        {
+            await WriteBufferAsync(CancellationToken.None);
+            if (_bufferedRows + item.Records.Count > options.Value.MaxBufferedRows)
+            {
+                // Backpressure: refused, the batch stays in the stream and is delivered again later.
+                throw new ArchiveUnavailableException(
+                    $"The data lake cannot be written: {_bufferedRows} rows of record partition {this.GetPrimaryKeyString()} are waiting; this batch will be delivered again.");
+            }
+        }
+
         var sequence = token?.SequenceNumber ?? 0;
         for (var index = 0; index < item.Records.Count; index++)
         {
@@ -81,7 +96,8 @@ public sealed partial class ArchiverGrain(
 
     private async Task FlushIfDueAsync(CancellationToken cancellationToken)
     {
-        if (_oldestBufferedAt is { } oldest && time.GetUtcNow() - oldest >= options.Value.FlushInterval)
+        var now = time.GetUtcNow();
+        if (_oldestBufferedAt is { } oldest && now - oldest >= options.Value.FlushInterval && now >= _retryAt)
         {
             await WriteBufferAsync(cancellationToken);
         }
@@ -97,7 +113,7 @@ public sealed partial class ArchiverGrain(
                 foreach (var partition in rows.GroupBy(r => PartitionOf(r.Record.Timestamp)))
                 {
                     var first = partition.First();
-                    var key = $"{table}/{partition.Key}/{_writer}-{first.Sequence:D12}-{first.Index:D5}.parquet";
+                    var key = ObjectKey(table, first.Record.Timestamp, _writer, first.Sequence, first.Index);
                     var content = await RecordTables.ToParquetAsync(table, partition.Select(r => r.Record).ToList(), cancellationToken);
                     await sink.PutAsync(key, content, cancellationToken);
                 }
@@ -112,6 +128,17 @@ public sealed partial class ArchiverGrain(
         }
 
         _oldestBufferedAt = _bufferedRows > 0 ? _oldestBufferedAt : null;
+        if (_bufferedRows == 0)
+        {
+            _failedWrites = 0;
+        }
+        else
+        {
+            // Back off while the lake is unavailable: 1 s, 2 s, 4 s … up to 30 s between tries.
+            _failedWrites++;
+            var delay = TimeSpan.FromTicks(Math.Min(LongestRetry.Ticks, FirstRetry.Ticks << Math.Min(_failedWrites - 1, 16)));
+            _retryAt = time.GetUtcNow() + delay;
+        }
     }
 
     private static string PartitionOf(DateTimeOffset timestamp)
@@ -119,6 +146,10 @@ public sealed partial class ArchiverGrain(
         var utc = timestamp.UtcDateTime;
         return $"dt={utc:yyyy-MM-dd}/hour={utc:HH}";
     }
+
+    /// <summary>The object a range of rows is written to: named after the stream position of its first row, so a replay replaces it.</summary>
+    internal static string ObjectKey(string table, DateTimeOffset firstRowTime, string writer, long firstSequence, int firstIndex) =>
+        $"{table}/{PartitionOf(firstRowTime)}/{writer}-{firstSequence:D12}-{firstIndex:D5}.parquet";
 
     private sealed record PositionedRecord(ChurnRecord Record, long Sequence, int Index);
 
@@ -131,3 +162,6 @@ public sealed partial class ArchiverGrain(
     [LoggerMessage(Level = LogLevel.Error, Message = "Record stream {Partition} reported an error")]
     private static partial void LogStreamError(ILogger logger, string partition, Exception exception);
 }
+
+/// <summary>The data lake cannot take more rows now; the records are refused so the stream keeps them.</summary>
+public sealed class ArchiveUnavailableException(string message) : Exception(message);

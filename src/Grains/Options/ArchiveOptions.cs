@@ -23,6 +23,13 @@ public sealed class ArchiveOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int FlushRows { get; set; } = 50_000;
 
+    /// <summary>
+    /// Rows an archiver holds while the lake cannot be written; past it, it stops taking records, so
+    /// the record stream holds them (backpressure) instead of anything being dropped.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxBufferedRows { get; set; } = 200_000;
+
     /// <summary>…or once its oldest row is this old.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
@@ -37,6 +44,16 @@ public sealed class ArchiveOptions : IValidatableObject
         if (Provider == ArchiveProvider.S3 && string.IsNullOrWhiteSpace(S3.Bucket))
         {
             yield return new ValidationResult("is required when Churn:Archive:Provider is S3", [$"{Section}:S3:Bucket"]);
+        }
+
+        if (Provider == ArchiveProvider.S3 && S3.ServiceUrl is null && string.IsNullOrWhiteSpace(S3.Region))
+        {
+            yield return new ValidationResult("is required for S3 on AWS (or set ServiceUrl for a local server)", [$"{Section}:S3:Region"]);
+        }
+
+        if (MaxBufferedRows < FlushRows)
+        {
+            yield return new ValidationResult("must be at least FlushRows", [$"{Section}:MaxBufferedRows"]);
         }
     }
 }
@@ -53,4 +70,7 @@ public sealed class S3ArchiveOptions
     public string? Region { get; set; }
 
     public string? Bucket { get; set; }
+
+    /// <summary>KMS key (id or ARN) for SSE-KMS; unset, the bucket's default encryption applies.</summary>
+    public string? KmsKeyId { get; set; }
 }

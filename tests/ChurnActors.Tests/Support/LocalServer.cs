@@ -23,17 +23,20 @@ public sealed class LocalServer : IAsyncDisposable
     /// <param name="package">The npm package under tests/servers/node_modules.</param>
     /// <param name="script">Its command-line script, relative to the package.</param>
     /// <param name="arguments">Arguments; <c>{port}</c> is replaced with the chosen port.</param>
-    public static Task<LocalServer> StartAsync(string package, string script, string arguments) =>
-        StartScriptAsync(package, Repository.NodeModule(package, script), arguments);
+    public int Port => Url.Port;
+
+    /// <param name="port">A port to listen on again (a restart); a free one if null.</param>
+    public static Task<LocalServer> StartAsync(string package, string script, string arguments, int? port = null) =>
+        StartScriptAsync(package, Repository.NodeModule(package, script), arguments, port);
 
     /// <summary>Starts one of the project's own stand-ins under tests/servers.</summary>
     public static Task<LocalServer> StartStandInAsync(string script, string arguments) =>
-        StartScriptAsync(script, Path.Combine(Repository.Root, "tests", "servers", script), arguments);
+        StartScriptAsync(script, Path.Combine(Repository.Root, "tests", "servers", script), arguments, null);
 
-    private static async Task<LocalServer> StartScriptAsync(string package, string path, string arguments)
+    private static async Task<LocalServer> StartScriptAsync(string package, string path, string arguments, int? chosenPort)
     {
 
-        var port = ChurnHost.FreePort();
+        var port = chosenPort ?? ChurnHost.FreePort();
         var start = new ProcessStartInfo("node", $"\"{path}\" {arguments.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)}")
         {
             RedirectStandardOutput = true,
