@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
+using Amazon.S3;
 using ChurnActors.Adapters;
 using ChurnActors.Adapters.Archive;
 using ChurnActors.Adapters.Aws;
@@ -80,7 +81,7 @@ public static class ChurnSiloHost
         // TryAdd: a host embedding the silo (tests, benchmarks) may bring its own sink or dialer.
         services.TryAddSingleton<IArchiveSink>(archive.Provider switch
         {
-            ArchiveProvider.S3 => _ => new S3ArchiveSink(AwsClients.S3(archive.S3.ServiceUrl, archive.S3.Region), archive.S3.Bucket!, archive.S3.KmsKeyId),
+            ArchiveProvider.S3 => sp => new S3ArchiveSink(sp.GetRequiredService<IAmazonS3>(), archive.S3.Bucket!, archive.S3.KmsKeyId),
             _ => _ => new LocalDirectoryArchiveSink(archive.LocalDirectory.Path),
         });
         services.AddHttpClient(nameof(SimulatedDialer));
@@ -102,6 +103,16 @@ public static class ChurnSiloHost
         }
 
         services.AddChurnGateway(configuration);
+        if (archive.Provider == ArchiveProvider.S3)
+        {
+            services.TryAddSingleton<IAmazonS3>(_ => AwsClients.S3(archive.S3.ServiceUrl, archive.S3.Region));
+            services.AddHealthChecks().Add(new HealthCheckRegistration(
+                "s3",
+                sp => new S3HealthCheck(sp.GetRequiredService<IAmazonS3>(), archive.S3.Bucket!),
+                HealthStatus.Unhealthy,
+                [GatewayHosting.ReadyTag]));
+        }
+
         if (storage.Provider == StorageProvider.DynamoDb)
         {
             services.AddHealthChecks().Add(new HealthCheckRegistration(

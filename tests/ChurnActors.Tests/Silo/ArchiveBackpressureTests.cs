@@ -32,13 +32,22 @@ public sealed class ArchiveBackpressureTests
                 // Far more than five rows per partition while the lake is closed.
                 await silo.Http.PostAsJsonAsync("/api/v1/probe-events", subscribers.SelectMany(m => Probe.BadExperience(m)).ToArray());
                 await ChurnHost.EventuallyAsync(() => Task.FromResult(sink.Refused), refused => refused >= 8, "archivers to find the lake closed");
-                Assert.Empty(await LakeReader.ReadTableAsync(lake, "incidents"));
 
+                // Every subscriber is called and answers (2 calls a second) while the lake stays closed.
+                foreach (var msisdn in subscribers)
+                {
+                    await ChurnHost.EventuallyAsync(
+                        () => silo.Http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}", System.Text.Json.JsonSerializerOptions.Web),
+                        v => v!.Feedback.Count == 1,
+                        "the answer");
+                }
+
+                Assert.Empty(await LakeReader.ReadTableAsync(lake, "incidents"));
                 sink.Open();
                 await ChurnHost.EventuallyAsync(
-                    async () => (await LakeReader.ReadTableAsync(lake, "incidents")).Count(r => subscribers.Contains((string)r["msisdn"]!)),
-                    count => count == subscribers.Length * 3,
-                    "every incident once the lake is open",
+                    async () => (await LakeReader.ReadTableAsync(lake, "sentiment")).Count(r => subscribers.Contains((string)r["msisdn"]!)),
+                    count => count == subscribers.Length,
+                    "every answer's sentiment row once the lake is open",
                     TimeSpan.FromSeconds(90));
             }
 

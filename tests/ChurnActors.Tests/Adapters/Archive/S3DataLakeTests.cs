@@ -41,6 +41,7 @@ public sealed partial class S3DataLakeTests(S3Server s3) : IDisposable
         IReadOnlyList<CellRanking> live;
         await using (var silo = await StartAsync())
         {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await silo.Http.GetAsync("/health/ready")).StatusCode);
             var worst = Enumerable.Range(0, 3).Select(_ => Probe.NewMsisdn()).ToArray();
             var bad = Enumerable.Range(0, 2).Select(_ => Probe.NewMsisdn()).ToArray();
             await silo.Http.PostAsJsonAsync("/api/v1/probe-events", worst.SelectMany(m => Probe.BadExperience(m, cells[0]))
@@ -90,6 +91,7 @@ public sealed partial class S3DataLakeTests(S3Server s3) : IDisposable
             await s3.StopAsync();
             try
             {
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await silo.Http.GetAsync("/health/ready")).StatusCode);
                 await silo.Http.PostAsJsonAsync("/api/v1/probe-events", Probe.BadExperience(msisdn));
                 await ChurnHost.EventuallyAsync(
                     () => silo.Http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}", JsonSerializerOptions.Web),
