@@ -3,12 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using ChurnActors.Silo;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using ChurnActors.Tests.Support;
 
 namespace ChurnActors.Tests.Silo;
 
@@ -20,58 +15,29 @@ namespace ChurnActors.Tests.Silo;
 public sealed class ChurnHost : IAsyncLifetime
 {
     public const string FeedbackSecret = "test-feedback-secret-0123456789";
-
-    private WebApplication? _app;
-
-    public HttpClient Http { get; private set; } = null!;
-
-    public IGrainFactory Grains => _app!.Services.GetRequiredService<IGrainFactory>();
-
     public const string ClusterId = "churn-tests";
+
+    private TestSilo? _silo;
+
+    public HttpClient Http => _silo!.Http;
 
     /// <summary>The silo's Orleans gateway port, for a gateway running as a separate Orleans client.</summary>
     public int OrleansGatewayPort { get; } = FreePort();
 
-    public string LakePath { get; } = Path.Combine(Path.GetTempPath(), "churn-tests-lake-" + Guid.NewGuid().ToString("N"));
+    public string LakePath => _silo!.LakePath;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Churn:Clustering:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Churn:Clustering:GatewayPort"] = OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Churn:Clustering:ClusterId"] = ClusterId,
-            ["Churn:Gateway:FeedbackSecret"] = FeedbackSecret,
-            ["Churn:ContactPolicy:CallingHours:Start"] = "00:00",
-            ["Churn:ContactPolicy:CallingHours:End"] = "1.00:00",
-            ["Churn:Archive:LocalDirectory:Path"] = LakePath,
-            ["Churn:Archive:FlushInterval"] = "00:00:00.500",
-            ["Churn:Simulator:Enabled"] = "false",
-            ["Churn:Simulator:NoAnswerRate"] = "0",
-            ["Churn:Simulator:AnswerDelayMin"] = "00:00:00.200",
-            ["Churn:Simulator:AnswerDelayMax"] = "00:00:00.400",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Polly"] = "Error",
-        };
-        _app = ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Http = new HttpClient { BaseAddress = new Uri(address) };
-    }
+        ["Churn:Clustering:GatewayPort"] = OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Churn:Clustering:ClusterId"] = ClusterId,
+        ["Churn:Archive:FlushInterval"] = "00:00:00.500",
+    });
 
     public async Task DisposeAsync()
     {
-        Http.Dispose();
-        if (_app is not null)
+        if (_silo is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
-        if (Directory.Exists(LakePath))
-        {
-            Directory.Delete(LakePath, recursive: true);
+            await _silo.DisposeAsync();
         }
     }
 

@@ -1,13 +1,6 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using ChurnActors.Gateway.Access;
-using ChurnActors.Silo;
-using ChurnActors.Tests.Silo;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using ChurnActors.Tests.Support;
 
 namespace ChurnActors.Tests.Gateway.Access;
 
@@ -21,9 +14,9 @@ public sealed class SecuredSilo : IAsyncLifetime
     public const string User = "ops-desk";
     public const string Password = "correct-horse-battery-staple";
 
-    private WebApplication? _app;
+    private TestSilo? _silo;
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _silo!.Http.BaseAddress!;
 
     /// <summary>Sends no credentials.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
@@ -33,23 +26,13 @@ public sealed class SecuredSilo : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var settings = new Dictionary<string, string?>
+        _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
         {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Churn:Clustering:SiloPort"] = ChurnHost.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Churn:Clustering:GatewayPort"] = ChurnHost.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Churn:Clustering:ClusterId"] = "churn-secured-tests",
-            ["Churn:Gateway:FeedbackSecret"] = ChurnHost.FeedbackSecret,
             ["Churn:Gateway:Access:OpenOnLoopback"] = "false",
             ["Churn:Gateway:Access:User"] = User,
             ["Churn:Gateway:Access:Password"] = Password,
-            ["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-secured-lake-" + Guid.NewGuid().ToString("N")),
-            ["Churn:Simulator:Enabled"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        _app = ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        });
         Anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
         Operator = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
         Operator.DefaultRequestHeaders.Authorization = AuthenticationHeaderValue.Parse(BasicCredentials.Encode(User, Password));
@@ -59,15 +42,9 @@ public sealed class SecuredSilo : IAsyncLifetime
     {
         Anonymous.Dispose();
         Operator.Dispose();
-        if (_app is not null)
+        if (_silo is not null)
         {
-            var lake = _app.Configuration["Churn:Archive:LocalDirectory:Path"]!;
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            if (Directory.Exists(lake))
-            {
-                Directory.Delete(lake, recursive: true);
-            }
+            await _silo.DisposeAsync();
         }
     }
 }
