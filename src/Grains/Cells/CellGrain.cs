@@ -28,9 +28,20 @@ public sealed partial class CellGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_writeDue)
+        if (!_writeDue)
+        {
+            return;
+        }
+
+        try
         {
             await store.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // At most the last write period of aggregates; the silo is usually going down (with
+            // in-memory storage, the store may already be gone).
+            LogFinalWriteFailed(logger, this.GetPrimaryKeyString(), exception);
         }
     }
 
@@ -83,6 +94,9 @@ public sealed partial class CellGrain(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the aggregates of cell {Cell} on deactivation; the last write period of them is lost")]
+    private static partial void LogFinalWriteFailed(ILogger logger, string cell, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the aggregates of cell {Cell}; will retry")]
     private static partial void LogWriteFailed(ILogger logger, string cell, Exception exception);
