@@ -21,8 +21,8 @@ fi
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
-# The wire-compatible servers the tests start in place of AWS (dynalite, …), from the lock file.
-command -v node >/dev/null || { echo "node is required for the local AWS stand-ins (apt-get install nodejs npm)" >&2; exit 1; }
+# The wire-compatible servers the tests start in place of AWS (dynalite, s3rver, …) and the
+# reference data and readers they check against (SigV4 suite, DuckDB), from the lock file.
 npm ci --prefix tests/servers --no-audit --no-fund --loglevel=error
 
 dotnet restore ChurnActors.sln
