@@ -57,7 +57,15 @@ public sealed partial class ConnectDispatchGrain(
         foreach (var expired in _queue.ExpireCalls(now))
         {
             _timedOut++;
-            await Subscriber(expired).OnCallEndedAsync(expired.EngagementId, CallEnd.NoAnswer, $"no outcome within {options.Value.CallTimeout}");
+            try
+            {
+                await Subscriber(expired).OnCallEndedAsync(expired.EngagementId, CallEnd.NoAnswer, $"no outcome within {options.Value.CallTimeout}");
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The slot is free either way; the subscriber's outbox closes a placed call nobody reported on.
+                LogTimeoutNotDelivered(logger, expired.EngagementId, exception);
+            }
         }
 
         // Every call that may go now is placed concurrently; each one's bookkeeping is synchronous,
@@ -74,7 +82,20 @@ public sealed partial class ConnectDispatchGrain(
     private async Task DialAsync(DialRequest request, CancellationToken cancellationToken)
     {
         var subscriber = Subscriber(request);
-        var clearance = await subscriber.ClearForDialAsync(request.EngagementId);
+        DialClearance clearance;
+        try
+        {
+            clearance = await subscriber.ClearForDialAsync(request.EngagementId);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The subscriber could not answer (a storage fault, a timeout): nothing was dialled, so the
+            // slot and token go back; its outbox offers the engagement again.
+            _queue.Forget(request.EngagementId);
+            LogClearanceFailed(logger, request.EngagementId, exception);
+            return;
+        }
+
         if (clearance != DialClearance.Cleared)
         {
             _queue.Forget(request.EngagementId);
@@ -117,6 +138,12 @@ public sealed partial class ConnectDispatchGrain(
     }
 
     private ISubscriberGrain Subscriber(DialRequest request) => GrainFactory.GetGrain<ISubscriberGrain>(request.Msisdn);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The timeout of the call for engagement {EngagementId} could not be reported to its subscriber")]
+    private static partial void LogTimeoutNotDelivered(ILogger logger, string engagementId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Engagement {EngagementId} could not be cleared for dialling; its subscriber will offer it again")]
+    private static partial void LogClearanceFailed(ILogger logger, string engagementId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call for engagement {EngagementId} to {Msisdn} placed as contact {ContactId}")]
     private static partial void LogPlaced(ILogger logger, string engagementId, string msisdn, string contactId);
