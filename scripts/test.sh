@@ -18,6 +18,13 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 fi
 
+# The cluster tests run silos on Redis membership: Debian's redis-server, started by the tests themselves.
+if [ ! -x /usr/bin/redis-server ]; then
+  echo "Installing redis-server (Debian) for the cluster tests"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 

@@ -10,8 +10,7 @@ public static class GatewayHost
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         var clustering = ValidatedOptions.Load<ClusteringOptions>(builder.Configuration, ClusteringOptions.Section);
-        builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(clustering.GatewayPort, clustering.ServiceId, clustering.ClusterId));
+        builder.UseOrleansClient(client => client.UseChurnClustering(clustering));
         builder.Services.AddChurnGateway(builder.Configuration);
 
         var app = builder.Build();

@@ -52,7 +52,7 @@ public static class ChurnSiloHost
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(clustering.SiloPort, clustering.GatewayPort, null, clustering.ServiceId, clustering.ClusterId);
+            silo.UseChurnClustering(clustering);
             AddGrainStorage(silo, storage, SubscriberGrain.StorageName);
             AddGrainStorage(silo, storage, CellGrain.StorageName);
 
@@ -63,7 +63,6 @@ public static class ChurnSiloHost
                 // An archiver that cannot reach the lake refuses records; they wait in the stream, retried, rather than being given up after a minute.
                 options.MaxEventDeliveryTime = TimeSpan.FromDays(1);
             })));
-            silo.UseInMemoryReminderService();
             // Its grain-call profiler records only while someone has the dashboard open.
             silo.AddDashboard();
         });

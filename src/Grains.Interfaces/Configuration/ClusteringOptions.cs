@@ -29,16 +29,14 @@ public sealed class ClusteringOptions : IValidatableObject
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos reach this one at. Default: loopback (the task's own address on ECS, issue 8).</summary>
+    /// <summary>The address other silos reach this one at. Default: the task's own address on ECS, loopback elsewhere.</summary>
     public string? AdvertisedAddress { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider == ClusteringProvider.Redis)
+        if (Provider == ClusteringProvider.Redis && string.IsNullOrWhiteSpace(Redis.ConnectionString))
         {
-            yield return new ValidationResult(
-                "Redis is not available in this build yet; use Localhost (one silo). Redis membership comes with the ECS cluster work.",
-                [$"{Section}:Provider"]);
+            yield return new ValidationResult("is required when Churn:Clustering:Provider is Redis (e.g. localhost:6379)", [$"{Section}:Redis:ConnectionString"]);
         }
 
         if (AdvertisedAddress is { Length: > 0 } address && !System.Net.IPAddress.TryParse(address, out _))

@@ -6,6 +6,7 @@ namespace ChurnActors.Grains.Cells;
 /// One per cell. Incidents and sentiment arrive one-way from subscribers; the aggregate is reported
 /// to the ranking and written to storage at most once a period, whatever the traffic.
 /// </summary>
+[Orleans.Placement.RandomPlacement]
 public sealed partial class CellGrain(
     [PersistentState("cell", CellGrain.StorageName)] IPersistentState<CellAggregate> store,
     TimeProvider time,

@@ -21,6 +21,9 @@ namespace ChurnActors.Grains.Subscribers;
 /// dropped, so the sender's retry is counted from what storage holds.
 /// </para>
 /// </summary>
+// Spread evenly over the silos whichever silo ingested the event: the default placement prefers the
+// caller's silo, which would put every subscriber of a batch where the batch arrived.
+[Orleans.Placement.RandomPlacement]
 public sealed partial class SubscriberGrain(
     [PersistentState("subscriber", SubscriberGrain.StorageName)] IPersistentState<SubscriberState> store,
     IOptions<DetectionOptions> detection,

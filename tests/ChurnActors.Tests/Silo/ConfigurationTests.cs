@@ -29,7 +29,7 @@ public sealed class ConfigurationTests
 
     [Theory]
     [InlineData("Churn:Streams:Provider", "Kinesis")]
-    [InlineData("Churn:Clustering:Provider", "Redis")]
+    [InlineData("Churn:Clustering:Redis:ConnectionString", "")]
     [InlineData("Churn:Archive:S3:Region", "")]
     [InlineData("Churn:Simulator:DegradedCells", "500")]
     public void A_provider_or_setting_this_build_cannot_serve_stops_the_build_naming_its_key(string key, string value)
@@ -39,6 +39,11 @@ public sealed class ConfigurationTests
         if (key.StartsWith("Churn:Archive:S3", StringComparison.Ordinal))
         {
             settings["Churn:Archive:Provider"] = "S3";
+        }
+
+        if (key.StartsWith("Churn:Clustering:Redis", StringComparison.Ordinal))
+        {
+            settings["Churn:Clustering:Provider"] = "Redis";
         }
 
         var exception = Assert.Throws<OptionsValidationException>(() => ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
