@@ -13,7 +13,8 @@ public sealed class S3HealthCheck(IAmazonS3 s3, string bucket) : IHealthCheck
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, timeout.Token);
+            // HEAD on the bucket: cheap, and unlike a listing it does not depend on the objects in it.
+            await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, timeout.Token);
             return HealthCheckResult.Healthy($"bucket {bucket} answers");
         }
         catch (Exception exception) when (exception is AmazonS3Exception or HttpRequestException or OperationCanceledException or Amazon.Runtime.AmazonServiceException)
