@@ -10,8 +10,8 @@ using Orleans.Runtime;
 namespace ChurnActors.Tests.Silo;
 
 /// <summary>Three silos on Redis membership are one system: grains spread, one dispatcher, cluster-wide cells and counters.</summary>
-[Collection(RedisCollection.Name)]
-public sealed class SiloClusterTests(RedisServer redis)
+[Collection(ClusterCollection.Name)]
+public sealed class SiloClusterTests(RedisServer redis, DynamoDbServer dynamo, ConnectStandIn connect, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Three_silos_on_redis_membership_serve_one_system()
@@ -76,6 +76,90 @@ public sealed class SiloClusterTests(RedisServer redis)
         var throughGateway = await http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(subscribers[0])}", JsonSerializerOptions.Web);
         Assert.Equal(8, throughGateway!.Sentiment);
         await gateway.StopAsync();
+    }
+
+    [Fact]
+    public async Task Losing_the_silo_of_the_dispatcher_loses_no_engagement_and_dials_none_twice()
+    {
+        var instance = "instance-" + Guid.NewGuid().ToString("N")[..8];
+        var settings = new Dictionary<string, string?>
+        {
+            ["Churn:Clustering:Provider"] = "Redis",
+            ["Churn:Clustering:Redis:ConnectionString"] = redis.ConnectionString,
+            ["Churn:Clustering:ClusterId"] = "churn-failover-" + Guid.NewGuid().ToString("N")[..8],
+            ["Churn:Gateway:Access:OpenOnLoopback"] = "true",
+            ["Churn:Storage:Provider"] = "DynamoDb",
+            ["Churn:Storage:DynamoDb:ServiceUrl"] = dynamo.Url.ToString(),
+            ["Churn:Storage:DynamoDb:TableName"] = DynamoDbServer.NewTableName(),
+            ["Churn:Dialer:Provider"] = "Connect",
+            ["Churn:Dialer:Connect:ServiceUrl"] = connect.Url.ToString(),
+            ["Churn:Dialer:Connect:Region"] = ConnectStandIn.Region,
+            ["Churn:Dialer:Connect:InstanceId"] = instance,
+            ["Churn:Dialer:Connect:ContactFlowId"] = "flow-1",
+            ["Churn:Dialer:Connect:SourcePhoneNumber"] = "+441632960000",
+            ["Churn:Dialer:Connect:MaxConcurrentCalls"] = "100",
+        };
+        void Credentials(IServiceCollection services) =>
+            services.AddSingleton<ChurnActors.Adapters.Aws.IAwsCredentialSource>(new StaticCredentialSource(ConnectStandIn.Credentials));
+        var silos = new List<TestSilo>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                silos.Add(await TestSilo.StartAsync(settings, Credentials));
+            }
+
+            var management = silos[0].Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+            await ChurnHost.EventuallyAsync(async () => (await management.GetHosts(onlyActive: true)).Count, count => count == 3, "three active silos");
+
+            // 20 engagements at 2 calls a second: most are still waiting when the dispatcher's silo is
+            // stopped (gracefully: an in-process silo cannot be killed outright, but the dispatcher's
+            // queue is lost either way — it lives only in memory).
+            var subscribers = Enumerable.Range(0, 20).Select(_ => Probe.NewMsisdn()).ToArray();
+            await silos[0].Http.PostAsJsonAsync("/api/v1/probe-events", subscribers.SelectMany(m => Probe.BadExperience(m)).ToArray());
+            await ChurnHost.EventuallyAsync(() => connect.RequestsAsync(instance), r => r.Count >= 3, "the first calls");
+            var statistics = await management.GetSimpleGrainStatistics();
+            var dispatcherSilo = statistics.Single(s => s.GrainType.Contains("ConnectDispatchGrain", StringComparison.Ordinal) && s.ActivationCount > 0).SiloAddress;
+            var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToList();
+            var lost = silos.Single(s => s.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Equals(dispatcherSilo));
+            var survivor = silos.First(s => s != lost);
+            var stoppedAt = DateTime.UtcNow;
+            await lost.DisposeAsync();
+            silos.Remove(lost);
+
+            // The subscribers' outbox reminders (on Redis, now on the surviving silos) offer what the lost dispatcher held.
+            var requests = await ChurnHost.EventuallyAsync(
+                () => connect.RequestsAsync(instance),
+                r => r.Select(x => x.ClientToken).Distinct().Count() == subscribers.Length,
+                "every engagement to be requested from Connect",
+                TimeSpan.FromMinutes(3));
+            var recovered = DateTime.UtcNow - stoppedAt;
+
+            Assert.Equal(3, hosts.Count);
+            Assert.All(requests, r => Assert.True(r.SignatureValid));
+            foreach (var msisdn in subscribers)
+            {
+                var view = await ChurnHost.EventuallyAsync(
+                    () => survivor.Http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}", JsonSerializerOptions.Web),
+                    v => v!.Engagements.Single().Status == "placed",
+                    "the engagement to be placed",
+                    TimeSpan.FromMinutes(2));
+                var engagement = view!.Engagements.Single();
+
+                // However often an engagement was requested, Connect saw one ClientToken and made one contact.
+                Assert.Equal([engagement.ContactId], requests.Where(r => r.ClientToken == engagement.EngagementId && r.ContactId is not null).Select(r => r.ContactId).Distinct());
+            }
+
+            Assert.True(recovered < TimeSpan.FromMinutes(3), $"recovered in {recovered}");
+            output.WriteLine($"All {subscribers.Length} engagements requested {recovered.TotalSeconds:F1} s after the dispatcher's silo stopped ({requests.Count} requests).");
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+        }
     }
 
     [Fact]

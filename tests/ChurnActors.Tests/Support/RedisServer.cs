@@ -60,8 +60,9 @@ public sealed class RedisServer : IAsyncLifetime
     }
 }
 
+/// <summary>Silos on Redis membership, their state in DynamoDB, calls through the Connect stand-in.</summary>
 [CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisServer>
+public sealed class ClusterCollection : ICollectionFixture<RedisServer>, ICollectionFixture<DynamoDbServer>, ICollectionFixture<ConnectStandIn>
 {
-    public const string Name = "redis";
+    public const string Name = "cluster";
 }
