@@ -76,6 +76,7 @@ public static class ChurnSiloHost
         services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.Section);
 
         services.AddSingleton<ChurnCounters>();
+        services.TryAddSingleton<IRecordPublisher, StreamRecordPublisher>();
         services.AddHostedService<StatsReporter>();
         // TryAdd: a host embedding the silo (tests, benchmarks) may bring its own sink or dialer.
         services.TryAddSingleton<IArchiveSink>(archive.Provider switch

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Stats;
 using ChurnActors.Records;
 using Orleans.Concurrency;
-using Orleans.Streams;
 
 namespace ChurnActors.Grains.Ingest;
 
@@ -12,7 +12,7 @@ namespace ChurnActors.Grains.Ingest;
 /// Orleans runs as many as the silo's cores need.
 /// </summary>
 [StatelessWorker]
-public sealed class ProbeIngestGrain(ChurnCounters counters, TimeProvider time) : Grain, IProbeIngestGrain
+public sealed class ProbeIngestGrain(ChurnCounters counters, IRecordPublisher records, TimeProvider time) : Grain, IProbeIngestGrain
 {
     public async Task<ProbeBatchResult> IngestAsync(ImmutableArray<string> rawEvents, string source)
     {
@@ -41,9 +41,8 @@ public sealed class ProbeIngestGrain(ChurnCounters counters, TimeProvider time) 
         // Rejections are archived before the batch is answered, so none is dropped silently.
         if (rejectedRecords.Count > 0)
         {
-            await this.GetStreamProvider(RecordStreams.ProviderName)
-                .GetStream<RecordBatch>(StreamId.Create(RecordStreams.Namespace, $"p{(uint)Random.Shared.Next() % RecordStreams.Partitions}"))
-                .OnNextAsync(new RecordBatch(rejectedRecords));
+            // Rejections belong to no subscriber: any partition will do.
+            await records.PublishAsync(Guid.NewGuid().ToString("N"), new RecordBatch(rejectedRecords));
         }
 
         var calls = new List<Task<IngestResult>>(bySubscriber.Count);

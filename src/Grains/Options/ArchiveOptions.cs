@@ -30,6 +30,13 @@ public sealed class ArchiveOptions : IValidatableObject
     [Range(1, 10_000_000)]
     public int MaxBufferedRows { get; set; } = 200_000;
 
+    /// <summary>
+    /// Records a subscriber keeps in its state while the record stream refuses them; past it, it
+    /// takes no new change until they are sent (bounded, so the state stays far below an item's limit).
+    /// </summary>
+    [Range(1, 1_000)]
+    public int MaxOwedRecordsPerSubscriber { get; set; } = 200;
+
     /// <summary>…or once its oldest row is this old.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
+using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Detection;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Stats;
 using ChurnActors.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Streams;
 
 namespace ChurnActors.Grains.Subscribers;
 
@@ -30,7 +30,9 @@ public sealed partial class SubscriberGrain(
     IOptions<ContactPolicyOptions> contactPolicy,
     IOptions<SentimentOptions> sentimentOptions,
     IOptions<DialerOptions> dialer,
+    IOptions<ArchiveOptions> archive,
     ChurnCounters counters,
+    IRecordPublisher records,
     TimeProvider time,
     ILogger<SubscriberGrain> logger) : Grain, ISubscriberGrain, IRemindable
 {
@@ -39,7 +41,6 @@ public sealed partial class SubscriberGrain(
     internal static readonly TimeSpan OutboxPeriod = TimeSpan.FromMinutes(1);
 
     private SubscriberProfile _profile = null!;
-    private IAsyncStream<RecordBatch> _records = null!;
 
     /// <summary>Whether the outbox reminder is registered; null until known, so the reminder table is asked once at most.</summary>
     private bool? _outboxReminderRegistered;
@@ -53,8 +54,6 @@ public sealed partial class SubscriberGrain(
             new ContactPolicy(contactPolicy.Value),
             new SentimentRule(sentimentOptions.Value),
             SubscriberZones.For(msisdn));
-        _records = this.GetStreamProvider(RecordStreams.ProviderName)
-            .GetStream<RecordBatch>(StreamId.Create(RecordStreams.Namespace, RecordStreams.PartitionFor(msisdn)));
         return Task.CompletedTask;
     }
 
@@ -158,6 +157,13 @@ public sealed partial class SubscriberGrain(
     /// </summary>
     private async Task<T> ChangeAsync<T>(Func<DateTimeOffset, ProfileEffects, T> change)
     {
+        // A subscriber owing many records to the lake sends them before taking anything new; if they
+        // cannot go, the caller is refused now, with nothing changed, and tries again later.
+        if (store.State.UnpublishedRecords.Count >= archive.Value.MaxOwedRecordsPerSubscriber)
+        {
+            await PublishOwedAsync();
+        }
+
         var now = time.GetUtcNow();
         var effects = new ProfileEffects();
         try
@@ -222,18 +228,58 @@ public sealed partial class SubscriberGrain(
             await GrainFactory.GetGrain<ICellGrain>(cell).RecordSentimentAsync(store.State.Msisdn, change, at);
         }
 
-        if (effects.Records.Count > 0)
+        var owed = store.State.UnpublishedRecords;
+        if (effects.Records.Count > 0 || owed.Count > 0)
         {
-            await _records.OnNextAsync(new RecordBatch(effects.Records));
+            try
+            {
+                await records.PublishAsync(store.State.Msisdn, new RecordBatch([.. owed, .. effects.Records]));
+                if (owed.Count > 0)
+                {
+                    owed.Clear();
+                    await store.WriteStateAsync();
+                }
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The change is written and acknowledged; its records are kept with it and sent later
+                // (with the next change, or by the outbox reminder).
+                owed.AddRange(effects.Records);
+                await store.WriteStateAsync();
+                LogRecordsKept(logger, owed.Count, Msisdns.Mask(store.State.Msisdn), exception);
+            }
         }
 
         await KeepOutboxReminderAsync();
     }
 
-    /// <summary>The reminder runs while any engagement is open, and only then.</summary>
+    private async Task PublishOwedAsync()
+    {
+        var owed = store.State.UnpublishedRecords;
+        if (owed.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await records.PublishAsync(store.State.Msisdn, new RecordBatch([.. owed]));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            throw new RecordsPendingException(
+                $"{owed.Count} records of subscriber {Msisdns.Mask(store.State.Msisdn)} could not be sent to the data lake yet; nothing was changed, try again later.",
+                exception);
+        }
+
+        owed.Clear();
+        await store.WriteStateAsync();
+    }
+
+    /// <summary>The reminder runs while any engagement is open or records are owed to the lake, and only then.</summary>
     private async Task KeepOutboxReminderAsync()
     {
-        var wanted = _profile.HasOpenEngagements;
+        var wanted = _profile.HasOpenEngagements || store.State.UnpublishedRecords.Count > 0;
         if (_outboxReminderRegistered is null && !wanted && store.State.Engagements.Count == 0)
         {
             // A subscriber never engaged never had a reminder: no need to ask the reminder table.
@@ -258,6 +304,12 @@ public sealed partial class SubscriberGrain(
         _outboxReminderRegistered = wanted;
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of {Msisdn} could not be published; they are kept with its state and sent later")]
+    private static partial void LogRecordsKept(ILogger logger, int count, string msisdn, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Engagement {EngagementId} for {Msisdn} offered to dispatch ({Type}, severity {Severity:F3})")]
     private static partial void LogOffered(ILogger logger, string engagementId, string msisdn, string type, double severity);
 }
+
+/// <summary>A subscriber still owes records to the data lake and takes no new change until they are sent.</summary>
+public sealed class RecordsPendingException(string message, Exception innerException) : Exception(message, innerException);

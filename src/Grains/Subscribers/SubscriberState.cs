@@ -1,4 +1,5 @@
 using ChurnActors.Grains.Detection;
+using ChurnActors.Records;
 
 namespace ChurnActors.Grains.Subscribers;
 
@@ -33,6 +34,9 @@ public sealed class SubscriberState
     [Id(10)] public DecisionView?[] Decisions { get; set; } = new DecisionView?[4];
 
     [Id(11)] public DateTimeOffset FirstSeen { get; set; }
+
+    /// <summary>Records of a change that is written but whose publishing failed: sent before any new change is taken.</summary>
+    [Id(12)] public List<ChurnRecord> UnpublishedRecords { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("churn.session-dimensions")]
