@@ -108,7 +108,7 @@ public static class ChurnSiloHost
             services.TryAddSingleton<IAmazonS3>(_ => AwsClients.S3(archive.S3.ServiceUrl, archive.S3.Region));
             services.AddHealthChecks().Add(new HealthCheckRegistration(
                 "s3",
-                sp => new S3HealthCheck(sp.GetRequiredService<IAmazonS3>(), archive.S3.Bucket!),
+                sp => DependencyHealthCheck.Bucket(sp.GetRequiredService<IAmazonS3>(), archive.S3.Bucket!),
                 HealthStatus.Unhealthy,
                 [GatewayHosting.ReadyTag]));
         }
@@ -117,7 +117,7 @@ public static class ChurnSiloHost
         {
             services.AddHealthChecks().Add(new HealthCheckRegistration(
                 "dynamodb",
-                sp => new DynamoDbHealthCheck(sp.GetRequiredService<IAmazonDynamoDB>(), storage.DynamoDb.TableName),
+                sp => DependencyHealthCheck.Table(sp.GetRequiredService<IAmazonDynamoDB>(), storage.DynamoDb.TableName),
                 HealthStatus.Unhealthy,
                 [GatewayHosting.ReadyTag]));
         }

@@ -124,16 +124,8 @@ public sealed class ConnectDispatchTests(ConnectStandIn connect)
 
     private Task<TestSilo> StartAsync(string instance, Dictionary<string, string?>? overrides = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Churn:Dialer:Provider"] = "Connect",
-            ["Churn:Dialer:Connect:ServiceUrl"] = connect.Url.ToString(),
-            ["Churn:Dialer:Connect:Region"] = ConnectStandIn.Region,
-            ["Churn:Dialer:Connect:InstanceId"] = instance,
-            ["Churn:Dialer:Connect:ContactFlowId"] = "flow-1",
-            ["Churn:Dialer:Connect:SourcePhoneNumber"] = "+441632960000",
-            ["Churn:Dialer:RetryBackoff"] = "00:00:00.200",
-        };
+        var settings = connect.DialerSettings(instance);
+        settings["Churn:Dialer:RetryBackoff"] = "00:00:00.200";
         foreach (var (key, value) in overrides ?? [])
         {
             settings[key] = value;

@@ -82,23 +82,15 @@ public sealed class SiloClusterTests(RedisServer redis, DynamoDbServer dynamo, C
     public async Task Losing_the_silo_of_the_dispatcher_loses_no_engagement_and_dials_none_twice()
     {
         var instance = "instance-" + Guid.NewGuid().ToString("N")[..8];
-        var settings = new Dictionary<string, string?>
-        {
-            ["Churn:Clustering:Provider"] = "Redis",
-            ["Churn:Clustering:Redis:ConnectionString"] = redis.ConnectionString,
-            ["Churn:Clustering:ClusterId"] = "churn-failover-" + Guid.NewGuid().ToString("N")[..8],
-            ["Churn:Gateway:Access:OpenOnLoopback"] = "true",
-            ["Churn:Storage:Provider"] = "DynamoDb",
-            ["Churn:Storage:DynamoDb:ServiceUrl"] = dynamo.Url.ToString(),
-            ["Churn:Storage:DynamoDb:TableName"] = DynamoDbServer.NewTableName(),
-            ["Churn:Dialer:Provider"] = "Connect",
-            ["Churn:Dialer:Connect:ServiceUrl"] = connect.Url.ToString(),
-            ["Churn:Dialer:Connect:Region"] = ConnectStandIn.Region,
-            ["Churn:Dialer:Connect:InstanceId"] = instance,
-            ["Churn:Dialer:Connect:ContactFlowId"] = "flow-1",
-            ["Churn:Dialer:Connect:SourcePhoneNumber"] = "+441632960000",
-            ["Churn:Dialer:Connect:MaxConcurrentCalls"] = "100",
-        };
+        var settings = connect.DialerSettings(instance);
+        settings["Churn:Dialer:Connect:MaxConcurrentCalls"] = "100";
+        settings["Churn:Clustering:Provider"] = "Redis";
+        settings["Churn:Clustering:Redis:ConnectionString"] = redis.ConnectionString;
+        settings["Churn:Clustering:ClusterId"] = "churn-failover-" + Guid.NewGuid().ToString("N")[..8];
+        settings["Churn:Gateway:Access:OpenOnLoopback"] = "true";
+        settings["Churn:Storage:Provider"] = "DynamoDb";
+        settings["Churn:Storage:DynamoDb:ServiceUrl"] = dynamo.Url.ToString();
+        settings["Churn:Storage:DynamoDb:TableName"] = DynamoDbServer.NewTableName();
         void Credentials(IServiceCollection services) =>
             services.AddSingleton<ChurnActors.Adapters.Aws.IAwsCredentialSource>(new StaticCredentialSource(ConnectStandIn.Credentials));
         var silos = new List<TestSilo>();

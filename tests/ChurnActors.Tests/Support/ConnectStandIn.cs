@@ -27,6 +27,17 @@ public sealed class ConnectStandIn : IAsyncLifetime
         }
     }
 
+    /// <summary>A silo's settings to dial through this stand-in as Connect instance <paramref name="instance"/>.</summary>
+    public Dictionary<string, string?> DialerSettings(string instance) => new()
+    {
+        ["Churn:Dialer:Provider"] = "Connect",
+        ["Churn:Dialer:Connect:ServiceUrl"] = Url.ToString(),
+        ["Churn:Dialer:Connect:Region"] = Region,
+        ["Churn:Dialer:Connect:InstanceId"] = instance,
+        ["Churn:Dialer:Connect:ContactFlowId"] = "flow-1",
+        ["Churn:Dialer:Connect:SourcePhoneNumber"] = "+441632960000",
+    };
+
     /// <summary>Every StartOutboundVoiceContact the stand-in received for one Connect instance, in order.</summary>
     public async Task<List<ConnectRequest>> RequestsAsync(string instanceId)
     {

@@ -1,0 +1,42 @@
+using Amazon.DynamoDBv2;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ChurnActors.Silo.Health;
+
+/// <summary>
+/// Ready only while a service the silo cannot work without answers a cheap request within 5 s: the
+/// grain-state table (no subscriber can activate without it), the lake bucket (archivers stop taking records).
+/// </summary>
+public sealed class DependencyHealthCheck(string what, Func<CancellationToken, Task<string?>> probe) : IHealthCheck
+{
+    public static DependencyHealthCheck Table(IAmazonDynamoDB dynamo, string table) => new($"table {table}", async token =>
+    {
+        var status = (await dynamo.DescribeTableAsync(table, token)).Table.TableStatus;
+        return status == TableStatus.ACTIVE ? null : $"is {status}";
+    });
+
+    // HEAD on the bucket: cheap, and unlike a listing it does not depend on the objects in it.
+    public static DependencyHealthCheck Bucket(IAmazonS3 s3, string bucket) => new($"bucket {bucket}", async token =>
+    {
+        await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, token);
+        return null;
+    });
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            return await probe(timeout.Token) is { } problem
+                ? HealthCheckResult.Unhealthy($"{what} {problem}")
+                : HealthCheckResult.Healthy($"{what} answers");
+        }
+        catch (Exception exception) when (exception is Amazon.Runtime.AmazonServiceException or HttpRequestException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"{what} does not answer", exception);
+        }
+    }
+}
