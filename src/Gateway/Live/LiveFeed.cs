@@ -12,6 +12,9 @@ public sealed partial class LiveFeed(ILiveSource source, TimeProvider time, ILog
 {
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
+    // Made with the feed, not in ExecuteAsync (which .NET runs later, on the pool): ticks count from
+    // the feed's creation, whenever the background loop gets going.
+    private readonly PeriodicTimer _timer = new(Tick, time);
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<Channel<string>> _clients = [];
@@ -78,10 +81,9 @@ public sealed partial class LiveFeed(ILiveSource source, TimeProvider time, ILog
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Tick, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await _timer.WaitForNextTickAsync(stoppingToken))
             {
                 if (Clients > 0)
                 {
@@ -110,6 +112,7 @@ public sealed partial class LiveFeed(ILiveSource source, TimeProvider time, ILog
 
     public override void Dispose()
     {
+        _timer.Dispose();
         _stopping.Dispose();
         base.Dispose();
     }
