@@ -2,14 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ChurnActors.Gateway;
 using ChurnActors.Gateway.Access;
 using ChurnActors.Tests.Silo;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using ChurnActors.Tests.Support;
 
 namespace ChurnActors.Tests.Gateway;
 
@@ -22,17 +17,13 @@ public sealed class StandaloneGatewayTests(ChurnHost host)
     [Fact]
     public async Task A_separate_gateway_serves_the_same_cluster()
     {
-        await using var gateway = GatewayHost.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
         {
-            ["Urls"] = "http://127.0.0.1:0",
             ["Churn:Clustering:GatewayPort"] = host.OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Churn:Clustering:ClusterId"] = ChurnHost.ClusterId,
-            ["Churn:Gateway:FeedbackSecret"] = ChurnHost.FeedbackSecret,
             ["Churn:Gateway:Access:Password"] = OperatorPassword,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await gateway.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        });
+        var http = gateway.Http;
 
         // On its own the gateway does not trust loopback: this caller might be any proxy's.
         await ProblemAssert.IsProblemAsync(await http.GetAsync("/api/v1/stats"), HttpStatusCode.Unauthorized, "authentication-required");
@@ -50,6 +41,5 @@ public sealed class StandaloneGatewayTests(ChurnHost host)
         // The page comes with the gateway; the dashboard stays with the silo, and the page hides its link.
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/dashboard/version")).StatusCode);
-        await gateway.StopAsync();
     }
 }

@@ -1,9 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChurnActors.Tests.Support;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 
@@ -65,17 +62,9 @@ public sealed class SiloClusterTests(RedisServer redis, DynamoDbServer dynamo, C
         Assert.Equal(-2 * subscribers.Length, detail.Summary.ChangeSentiment);
 
         // The gateway as its own process finds the silos through the same membership.
-        await using var gateway = ChurnActors.Gateway.GatewayHost.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Churn:Gateway:FeedbackSecret"] = ChurnHost.FeedbackSecret,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await gateway.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
-        var throughGateway = await http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(subscribers[0])}", JsonSerializerOptions.Web);
+        await using var gateway = await TestGateway.StartAsync(settings);
+        var throughGateway = await gateway.Http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(subscribers[0])}", JsonSerializerOptions.Web);
         Assert.Equal(8, throughGateway!.Sentiment);
-        await gateway.StopAsync();
     }
 
     [Fact]

@@ -2,8 +2,6 @@ using System.Globalization;
 using ChurnActors.Silo;
 using ChurnActors.Tests.Silo;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -61,8 +59,7 @@ public sealed class TestSilo : IAsyncDisposable
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestSilo(app, new HttpClient { BaseAddress = new Uri(address) }, all["Churn:Archive:LocalDirectory:Path"]!);
+        return new TestSilo(app, new HttpClient { BaseAddress = TestGateway.AddressOf(app) }, all["Churn:Archive:LocalDirectory:Path"]!);
     }
 
     /// <summary>Stops the silo as an operator would (grains deactivate, buffers flush).</summary>
