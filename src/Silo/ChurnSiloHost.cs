@@ -5,6 +5,7 @@ using ChurnActors.Adapters;
 using ChurnActors.Adapters.Archive;
 using ChurnActors.Adapters.Aws;
 using ChurnActors.Adapters.Connect;
+using ChurnActors.Adapters.Kinesis;
 using ChurnActors.Adapters.Storage;
 using ChurnActors.Configuration;
 using ChurnActors.Gateway;
@@ -44,7 +45,7 @@ public static class ChurnSiloHost
         // Read up front: they decide which providers the silo is built with, and a bad value stops it here.
         var clustering = ValidatedOptions.Load<ClusteringOptions>(configuration, ClusteringOptions.Section);
         var storage = ValidatedOptions.Load<StorageOptions>(configuration, StorageOptions.Section);
-        ValidatedOptions.Load<StreamsOptions>(configuration, StreamsOptions.Section);
+        var streams = ValidatedOptions.Load<StreamsOptions>(configuration, StreamsOptions.Section);
         var archive = ValidatedOptions.Load<ArchiveOptions>(configuration, ArchiveOptions.Section);
         var dialer = ValidatedOptions.Load<DialerOptions>(configuration, DialerOptions.Section);
         var simulator = ValidatedOptions.Load<SimulatorOptions>(configuration, SimulatorOptions.Section);
@@ -56,13 +57,9 @@ public static class ChurnSiloHost
             AddGrainStorage(silo, storage, SubscriberGrain.StorageName);
             AddGrainStorage(silo, storage, CellGrain.StorageName);
 
-            // Only explicit stream subscriptions live here; the record stream uses implicit ones.
+            // Only explicit stream subscriptions live here; the streams use implicit ones.
             silo.AddMemoryGrainStorage(PubSubStorageName);
-            silo.AddMemoryStreams(RecordStreams.ProviderName, streams => streams.ConfigurePullingAgent(agent => agent.Configure(options =>
-            {
-                // An archiver that cannot reach the lake refuses records; they wait in the stream, retried, rather than being given up after a minute.
-                options.MaxEventDeliveryTime = TimeSpan.FromDays(1);
-            })));
+            silo.UseChurnStreams(streams, storage, clustering, archive.FlushInterval);
             // Its grain-call profiler records only while someone has the dashboard open.
             silo.AddDashboard();
         });
@@ -120,6 +117,18 @@ public static class ChurnSiloHost
                 sp => DependencyHealthCheck.Table(sp.GetRequiredService<IAmazonDynamoDB>(), storage.DynamoDb.TableName),
                 HealthStatus.Unhealthy,
                 [GatewayHosting.ReadyTag]));
+        }
+
+        if (streams.Provider == StreamsProvider.Kinesis)
+        {
+            foreach (var (provider, stream) in new[] { (ProbeStreams.ProviderName, streams.Kinesis.ProbeStream), (RecordStreams.ProviderName, streams.Kinesis.RecordStream) })
+            {
+                services.AddHealthChecks().Add(new HealthCheckRegistration(
+                    $"kinesis-{provider}",
+                    sp => DependencyHealthCheck.Stream(sp.GetRequiredKeyedService<KinesisClient>(provider), stream),
+                    HealthStatus.Unhealthy,
+                    [GatewayHosting.ReadyTag]));
+            }
         }
 
         var app = builder.Build();

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Numerics;
 using ChurnActors.Grains.Options;
+using ChurnActors.Grains.Subscribers;
 using ChurnActors.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,9 +14,15 @@ namespace ChurnActors.Grains.Archive;
 /// Drains one partition of the record stream into Parquet objects in the data lake, buffered by size
 /// and time and flushed on deactivation (silo shutdown). An object is named after the stream position
 /// of its first row, so writing the same range again replaces it rather than duplicating rows.
+/// <para>
+/// On a replayable stream (Kinesis) it also keeps, per shard, the position of the last row it has
+/// written: records the stream delivers again after a failure are recognised and not written twice,
+/// and the stream's checkpoint is written only after <see cref="FlushAsync"/> has emptied the buffer.
+/// </para>
 /// </summary>
 [ImplicitStreamSubscription(RecordStreams.Namespace)]
 public sealed partial class ArchiverGrain(
+    [PersistentState("archiver", SubscriberGrain.StorageName)] IPersistentState<ArchiverState> written,
     IArchiveSink sink,
     IOptions<ArchiveOptions> options,
     TimeProvider time,
@@ -24,6 +33,9 @@ public sealed partial class ArchiverGrain(
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, List<PositionedRecord>> _buffer = new(StringComparer.Ordinal);
+
+    /// <summary>Per source (shard), the position of the last row buffered or written.</summary>
+    private readonly Dictionary<string, BigInteger> _received = new(StringComparer.Ordinal);
     private int _bufferedRows;
     private DateTimeOffset? _oldestBufferedAt;
     private string _writer = "";
@@ -34,6 +46,11 @@ public sealed partial class ArchiverGrain(
     {
         // Positions of an in-memory stream restart with the process; the activation's start keeps names unique.
         _writer = $"{this.GetPrimaryKeyString()}-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
+        foreach (var (source, offset) in written.State.Written)
+        {
+            _received[source] = BigInteger.Parse(offset, CultureInfo.InvariantCulture);
+        }
+
         this.RegisterGrainTimer(FlushIfDueAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod));
         return Task.CompletedTask;
     }
@@ -63,7 +80,23 @@ public sealed partial class ArchiverGrain(
             }
         }
 
-        var sequence = token?.SequenceNumber ?? 0;
+        string position;
+        if (token is IReplayablePosition replayable)
+        {
+            if (_received.TryGetValue(replayable.Source, out var last) && replayable.Offset <= last)
+            {
+                // Delivered again after a failure: already buffered or in the lake.
+                return;
+            }
+
+            _received[replayable.Source] = replayable.Offset;
+            position = $"{this.GetPrimaryKeyString()}-{replayable.Source}-{replayable.Offset}";
+        }
+        else
+        {
+            position = $"{_writer}-{token?.SequenceNumber ?? 0:D12}";
+        }
+
         for (var index = 0; index < item.Records.Count; index++)
         {
             var record = item.Records[index];
@@ -73,7 +106,7 @@ public sealed partial class ArchiverGrain(
                 _buffer[table] = rows = [];
             }
 
-            rows.Add(new PositionedRecord(record, sequence, index));
+            rows.Add(new PositionedRecord(record, position, index));
         }
 
         _bufferedRows += item.Records.Count;
@@ -92,7 +125,14 @@ public sealed partial class ArchiverGrain(
         return Task.CompletedTask;
     }
 
-    public Task FlushAsync() => WriteBufferAsync(CancellationToken.None);
+    public async Task FlushAsync()
+    {
+        await WriteBufferAsync(CancellationToken.None);
+        if (_bufferedRows > 0)
+        {
+            throw new ArchiveUnavailableException($"{_bufferedRows} rows of record partition {this.GetPrimaryKeyString()} could not be written to the data lake yet.");
+        }
+    }
 
     private async Task FlushIfDueAsync(CancellationToken cancellationToken)
     {
@@ -113,7 +153,7 @@ public sealed partial class ArchiverGrain(
                 foreach (var partition in rows.GroupBy(r => PartitionOf(r.Record.Timestamp)))
                 {
                     var first = partition.First();
-                    var key = ObjectKey(table, first.Record.Timestamp, _writer, first.Sequence, first.Index);
+                    var key = ObjectKey(table, first.Record.Timestamp, first.Position, first.Index);
                     var content = await RecordTables.ToParquetAsync(table, partition.Select(r => r.Record).ToList(), cancellationToken);
                     await sink.PutAsync(key, content, cancellationToken);
                 }
@@ -131,6 +171,7 @@ public sealed partial class ArchiverGrain(
         if (_bufferedRows == 0)
         {
             _failedWrites = 0;
+            await RememberWrittenAsync();
         }
         else
         {
@@ -147,11 +188,24 @@ public sealed partial class ArchiverGrain(
         return $"dt={utc:yyyy-MM-dd}/hour={utc:HH}";
     }
 
-    /// <summary>The object a range of rows is written to: named after the stream position of its first row, so a replay replaces it.</summary>
-    internal static string ObjectKey(string table, DateTimeOffset firstRowTime, string writer, long firstSequence, int firstIndex) =>
-        $"{table}/{PartitionOf(firstRowTime)}/{writer}-{firstSequence:D12}-{firstIndex:D5}.parquet";
+    /// <summary>Once everything buffered is in the lake, the positions of replayable sources are kept (only when they moved).</summary>
+    private async Task RememberWrittenAsync()
+    {
+        if (_received.Count == written.State.Written.Count
+            && _received.All(r => written.State.Written.TryGetValue(r.Key, out var offset) && offset == r.Value.ToString(CultureInfo.InvariantCulture)))
+        {
+            return;
+        }
 
-    private sealed record PositionedRecord(ChurnRecord Record, long Sequence, int Index);
+        written.State = new ArchiverState(_received.ToDictionary(r => r.Key, r => r.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal));
+        await written.WriteStateAsync();
+    }
+
+    /// <summary>The object a range of rows is written to: named after the stream position of its first row, so a replay replaces it.</summary>
+    internal static string ObjectKey(string table, DateTimeOffset firstRowTime, string firstPosition, int firstIndex) =>
+        $"{table}/{PartitionOf(firstRowTime)}/{firstPosition}-{firstIndex:D5}.parquet";
+
+    private sealed record PositionedRecord(ChurnRecord Record, string Position, int Index);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Rows} {Table} rows of record partition {Partition}; they stay buffered")]
     private static partial void LogWriteFailed(ILogger logger, string table, string partition, int rows, Exception exception);
@@ -161,6 +215,16 @@ public sealed partial class ArchiverGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Record stream {Partition} reported an error")]
     private static partial void LogStreamError(ILogger logger, string partition, Exception exception);
+}
+
+/// <summary>Per replayable source (a shard), the position of the last row in the lake (a decimal sequence number).</summary>
+[GenerateSerializer, Immutable, Alias("churn.archiver-state")]
+public sealed record ArchiverState([property: Id(0)] IReadOnlyDictionary<string, string> Written)
+{
+    public ArchiverState()
+        : this(new Dictionary<string, string>(StringComparer.Ordinal))
+    {
+    }
 }
 
 /// <summary>The data lake cannot take more rows now; the records are refused so the stream keeps them.</summary>

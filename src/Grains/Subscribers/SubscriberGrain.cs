@@ -6,6 +6,8 @@ using ChurnActors.Grains.Stats;
 using ChurnActors.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 
 namespace ChurnActors.Grains.Subscribers;
 
@@ -23,7 +25,9 @@ namespace ChurnActors.Grains.Subscribers;
 /// </summary>
 // Spread evenly over the silos whichever silo ingested the event: the default placement prefers the
 // caller's silo, which would put every subscriber of a batch where the batch arrived.
+// Probe events from a stream (Kinesis) arrive by implicit subscription to the subscriber's own stream.
 [Orleans.Placement.RandomPlacement]
+[ImplicitStreamSubscription(ProbeStreams.Namespace)]
 public sealed partial class SubscriberGrain(
     [PersistentState("subscriber", SubscriberGrain.StorageName)] IPersistentState<SubscriberState> store,
     IOptions<DetectionOptions> detection,
@@ -34,7 +38,7 @@ public sealed partial class SubscriberGrain(
     ChurnCounters counters,
     IRecordPublisher records,
     TimeProvider time,
-    ILogger<SubscriberGrain> logger) : Grain, ISubscriberGrain, IRemindable
+    ILogger<SubscriberGrain> logger) : Grain, ISubscriberGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<ImmutableArray<ProbeEvent>>
 {
     public const string StorageName = "subscribers";
     internal const string OutboxReminder = "engagement-outbox";
@@ -88,6 +92,20 @@ public sealed partial class SubscriberGrain(
         counters.EventsDuplicate(result.Duplicates);
         return result;
     }
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<ImmutableArray<ProbeEvent>>().ResumeAsync(this);
+
+    /// <summary>
+    /// The events of one read of the probe stream. Returning means they are counted and written; the
+    /// stream's checkpoint waits for that, and a replay after a crash is absorbed by event id.
+    /// </summary>
+    public async Task OnNextAsync(ImmutableArray<ProbeEvent> item, StreamSequenceToken? token = null) =>
+        await RecordEventsAsync(item);
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     public Task<FeedbackResult> RecordFeedbackAsync(FeedbackReport feedback)
     {

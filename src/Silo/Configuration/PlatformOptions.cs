@@ -62,9 +62,42 @@ public sealed class StreamsOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider == StreamsProvider.Kinesis)
+        if (Provider != StreamsProvider.Kinesis)
         {
-            yield return new ValidationResult("Kinesis is not available in this build yet; use Memory.", [$"{Section}:Provider"]);
+            yield break;
+        }
+
+        if (Kinesis.ServiceUrl is null && string.IsNullOrWhiteSpace(Kinesis.Region))
+        {
+            yield return new ValidationResult("is required for Kinesis on AWS (or set ServiceUrl for a local server)", [$"{Section}:Kinesis:Region"]);
+        }
+
+        foreach (var (key, stream) in new[] { ("ProbeStream", Kinesis.ProbeStream), ("RecordStream", Kinesis.RecordStream) })
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(stream, "^[a-zA-Z0-9_.-]{1,128}$"))
+            {
+                yield return new ValidationResult("must be a Kinesis stream name: 1 to 128 of a-z A-Z 0-9 _ - .", [$"{Section}:Kinesis:{key}"]);
+            }
+        }
+
+        if (Kinesis.ProbeStream == Kinesis.RecordStream)
+        {
+            yield return new ValidationResult("must differ from ProbeStream: probe events and records are different streams", [$"{Section}:Kinesis:RecordStream"]);
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(Kinesis.CheckpointTable, "^[a-zA-Z0-9_.-]{3,255}$"))
+        {
+            yield return new ValidationResult("must be a DynamoDB table name: 3 to 255 of a-z A-Z 0-9 _ - .", [$"{Section}:Kinesis:CheckpointTable"]);
+        }
+
+        if (Kinesis.CheckpointInterval < TimeSpan.FromMilliseconds(100) || Kinesis.CheckpointInterval > TimeSpan.FromMinutes(10))
+        {
+            yield return new ValidationResult("must be between 00:00:00.1 and 00:10:00", [$"{Section}:Kinesis:CheckpointInterval"]);
+        }
+
+        if (Kinesis.Shards is < 1 or > 500)
+        {
+            yield return new ValidationResult("must be 1 to 500 (shards of a stream created on a local server)", [$"{Section}:Kinesis:Shards"]);
         }
     }
 }
@@ -79,5 +112,12 @@ public sealed class KinesisStreamsOptions
 
     public string RecordStream { get; set; } = "churn-records";
 
+    /// <summary>The DynamoDB table of shard checkpoints, on the DynamoDB of <c>Churn:Storage:DynamoDb</c>.</summary>
     public string CheckpointTable { get; set; } = "churn-stream-checkpoints";
+
+    /// <summary>Shards of each stream when the silo creates it on a local server (ServiceUrl set); on AWS the stack creates the streams.</summary>
+    public int Shards { get; set; } = 4;
+
+    /// <summary>How often the probe stream's delivered positions are checkpointed (a replay after a crash starts there).</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

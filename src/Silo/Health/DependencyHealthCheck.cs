@@ -18,6 +18,12 @@ public sealed class DependencyHealthCheck(string what, Func<CancellationToken, T
     });
 
     // HEAD on the bucket: cheap, and unlike a listing it does not depend on the objects in it.
+    public static DependencyHealthCheck Stream(ChurnActors.Adapters.Kinesis.KinesisClient kinesis, string stream) => new($"stream {stream}", async token =>
+    {
+        var status = (await kinesis.DescribeStreamSummaryAsync(stream, token)).StreamStatus;
+        return status is "ACTIVE" or "UPDATING" ? null : $"is {status}";
+    });
+
     public static DependencyHealthCheck Bucket(IAmazonS3 s3, string bucket) => new($"bucket {bucket}", async token =>
     {
         await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, token);

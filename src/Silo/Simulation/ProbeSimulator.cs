@@ -15,7 +15,7 @@ namespace ChurnActors.Silo.Simulation;
 public sealed partial class ProbeSimulator(
     IOptions<SimulatorOptions> options,
     IOptions<ContactPolicyOptions> contactPolicy,
-    IGrainFactory grains,
+    IProbeEventSink sink,
     TimeProvider time,
     ILogger<ProbeSimulator> logger) : BackgroundService
 {
@@ -34,7 +34,6 @@ public sealed partial class ProbeSimulator(
         LogStarted(logger, population.Subscribers.Count, population.Cells.Count, settings.EventsPerSecond,
             string.Join(", ", population.Cells.Where(c => c.Degraded).Select(c => c.Id)));
 
-        var ingest = grains.GetGrain<IProbeIngestGrain>(0);
         long sequence = 0;
         double owed = 0;
         using var timer = new PeriodicTimer(Tick, time);
@@ -49,13 +48,13 @@ public sealed partial class ProbeSimulator(
                 var stamp = now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
                 for (var start = 0; start < count; start += MaxBatch)
                 {
-                    var batch = ImmutableArray.CreateBuilder<string>(Math.Min(MaxBatch, count - start));
+                    var batch = ImmutableArray.CreateBuilder<SimulatedRecord>(Math.Min(MaxBatch, count - start));
                     for (var i = start; i < count && i < start + MaxBatch; i++)
                     {
                         batch.Add(NextEvent(population, settings, random, $"sim-{run}-{sequence++}", stamp));
                     }
 
-                    await ingest.IngestAsync(batch.MoveToImmutable(), "simulator");
+                    await sink.SendAsync(batch.MoveToImmutable(), stoppingToken);
                 }
             }
         }
@@ -64,11 +63,11 @@ public sealed partial class ProbeSimulator(
         }
     }
 
-    private static string NextEvent(SimulatedPopulation population, SimulatorOptions settings, Random random, string eventId, string timestamp)
+    private static SimulatedRecord NextEvent(SimulatedPopulation population, SimulatorOptions settings, Random random, string eventId, string timestamp)
     {
         var subscriber = population.Subscribers[random.Next(population.Subscribers.Count)];
         var failRate = subscriber.Cell.Degraded ? settings.DegradedFailRate : settings.BaselineFailRate;
-        return JsonSerializer.Serialize(new SimulatedProbeEvent(
+        return new SimulatedRecord(subscriber.Msisdn, JsonSerializer.Serialize(new SimulatedProbeEvent(
             eventId,
             subscriber.Msisdn,
             PickType(random),
@@ -76,7 +75,7 @@ public sealed partial class ProbeSimulator(
             timestamp,
             subscriber.Cell.Id,
             subscriber.DeviceTac,
-            subscriber.Cell.Vendor), SimulatorJson.Default.SimulatedProbeEvent);
+            subscriber.Cell.Vendor), SimulatorJson.Default.SimulatedProbeEvent));
     }
 
     private static string PickType(Random random)

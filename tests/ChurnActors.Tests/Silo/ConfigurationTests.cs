@@ -29,6 +29,9 @@ public sealed class ConfigurationTests
 
     [Theory]
     [InlineData("Churn:Streams:Provider", "Kinesis")]
+    [InlineData("Churn:Streams:Kinesis:RecordStream", "churn-probe-events")]
+    [InlineData("Churn:Streams:Kinesis:ProbeStream", "no spaces")]
+    [InlineData("Churn:Streams:Kinesis:Region", "")]
     [InlineData("Churn:Clustering:Redis:ConnectionString", "")]
     [InlineData("Churn:Archive:S3:Region", "")]
     [InlineData("Churn:Simulator:DegradedCells", "500")]
@@ -44,6 +47,18 @@ public sealed class ConfigurationTests
         if (key.StartsWith("Churn:Clustering:Redis", StringComparison.Ordinal))
         {
             settings["Churn:Clustering:Provider"] = "Redis";
+        }
+
+        // Kinesis on AWS; its checkpoints need DynamoDB, which the storage section must name (the bare provider switch leaves it out).
+        if (key.StartsWith("Churn:Streams", StringComparison.Ordinal))
+        {
+            settings["Churn:Streams:Provider"] = "Kinesis";
+            settings.TryAdd("Churn:Streams:Kinesis:Region", "eu-west-1");
+            if (key != "Churn:Streams:Provider")
+            {
+                settings["Churn:Storage:Provider"] = "DynamoDb";
+                settings["Churn:Storage:DynamoDb:Region"] = "eu-west-1";
+            }
         }
 
         var exception = Assert.Throws<OptionsValidationException>(() => ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));

@@ -129,10 +129,10 @@ public sealed partial class S3DataLakeTests(S3Server s3) : IDisposable
     {
         var sink = new S3ArchiveSink(s3.Client, S3Server.Bucket, kmsKeyId: null);
         var at = new DateTimeOffset(2026, 11, 25, 18, 40, 0, TimeSpan.Zero);
-        var key = ArchiverGrain.ObjectKey("replay-test", at, "p1-1764095000000", 639312296867142857, 3);
+        var key = ArchiverGrain.ObjectKey("replay-test", at, "p1-1764095000000-639312296867142857", 3);
 
         await sink.PutAsync(key, "first"u8.ToArray(), CancellationToken.None);
-        await sink.PutAsync(ArchiverGrain.ObjectKey("replay-test", at, "p1-1764095000000", 639312296867142857, 3), "replayed"u8.ToArray(), CancellationToken.None);
+        await sink.PutAsync(ArchiverGrain.ObjectKey("replay-test", at, "p1-1764095000000-639312296867142857", 3), "replayed"u8.ToArray(), CancellationToken.None);
 
         Assert.Equal("replay-test/dt=2026-11-25/hour=18/p1-1764095000000-639312296867142857-00003.parquet", key);
         var listed = await s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3Server.Bucket, Prefix = "replay-test/" });

@@ -1,0 +1,74 @@
+using ChurnActors.Adapters.Aws;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Streams;
+
+namespace ChurnActors.Adapters.Kinesis;
+
+public static class KinesisStreamExtensions
+{
+    /// <summary>Credentials local servers take: they check the signature's shape, not its key.</summary>
+    private static readonly SigV4Credentials LocalCredentials = new("local", "local");
+
+    /// <summary>
+    /// Adds a Kinesis stream as the persistent stream provider <paramref name="name"/>. Records are
+    /// read with the <see cref="IKinesisRecordDecoder"/> registered under the same key (Orleans'
+    /// own serialization when none is); they are written with the keyed <see cref="IKinesisRecordEncoder"/>,
+    /// or not at all when there is none (a stream fed from outside). Consumers subscribe implicitly;
+    /// a delivery that fails is retried for up to a day rather than skipped, and the shard's
+    /// checkpoint waits for it.
+    /// </summary>
+    public static ISiloBuilder AddKinesisStreams(
+        this ISiloBuilder builder,
+        string name,
+        Action<KinesisStreamOptions> configure,
+        Action<ISiloPersistentStreamConfigurator>? configureStream = null)
+    {
+        var services = builder.Services;
+        services.Configure(name, configure);
+        // Its own connection pool, renewed every few minutes so DNS changes of the endpoint are followed.
+        services.AddKeyedSingleton(name, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(15),
+        });
+        services.AddKeyedSingleton(name, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<KinesisStreamOptions>>().Get(name);
+            return NewClient(
+                sp.GetRequiredKeyedService<HttpClient>(name),
+                options.ServiceUrl,
+                options.Region,
+                sp.GetRequiredService<IAwsCredentialSource>(),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<ILogger<KinesisClient>>());
+        });
+        services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
+        services.TryAddKeyedSingleton<OrleansKinesisCodec>(name);
+        services.TryAddKeyedSingleton<IKinesisRecordDecoder>(name, (sp, key) => sp.GetRequiredKeyedService<OrleansKinesisCodec>(key));
+
+        builder.AddPersistentStreams(name, KinesisQueueAdapterFactory.Create, stream =>
+        {
+            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            stream.ConfigurePullingAgent(agent => agent.Configure(options => options.MaxEventDeliveryTime = TimeSpan.FromDays(1)));
+            configureStream?.Invoke(stream);
+        });
+        return builder;
+    }
+
+    /// <summary>A client for AWS (the default credential chain) or, with a service URL, a local server.</summary>
+    public static KinesisClient NewClient(HttpClient http, Uri? serviceUrl, string? region, IAwsCredentialSource credentials, TimeProvider time, ILogger<KinesisClient> logger) =>
+        new(
+            http,
+            KinesisClient.EndpointFor(serviceUrl, region),
+            region ?? "us-east-1",
+            serviceUrl is null ? credentials : new FixedCredentials(LocalCredentials),
+            time,
+            logger);
+
+    private sealed class FixedCredentials(SigV4Credentials credentials) : IAwsCredentialSource
+    {
+        public ValueTask<SigV4Credentials> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(credentials);
+    }
+}

@@ -1,0 +1,80 @@
+using Amazon.DynamoDBv2;
+using ChurnActors.Adapters;
+using ChurnActors.Adapters.Aws;
+using ChurnActors.Adapters.Kinesis;
+using ChurnActors.Configuration;
+using ChurnActors.Records;
+using ChurnActors.Silo.Simulation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ChurnActors.Silo.Configuration;
+
+/// <summary>
+/// How probe events and records travel: memory streams on one silo (probe events then come only
+/// over HTTP), or two Kinesis streams — probe events written by the probe system, records written
+/// and read by the cluster — with shard checkpoints in DynamoDB.
+/// </summary>
+public static class SiloStreams
+{
+    public static ISiloBuilder UseChurnStreams(this ISiloBuilder silo, StreamsOptions streams, StorageOptions storage, ClusteringOptions clustering, TimeSpan archiveFlushInterval)
+    {
+        if (streams.Provider == StreamsProvider.Memory)
+        {
+            silo.AddMemoryStreams(RecordStreams.ProviderName, stream => stream.ConfigurePullingAgent(agent => agent.Configure(options =>
+            {
+                // An archiver that cannot reach the lake refuses records; they wait in the stream, retried, rather than being given up after a minute.
+                options.MaxEventDeliveryTime = TimeSpan.FromDays(1);
+            })));
+            silo.Services.TryAddSingleton<IProbeEventSink, IngestGrainSink>();
+            return silo;
+        }
+
+        if (storage.Provider != StorageProvider.DynamoDb)
+        {
+            throw new OptionsValidationException(
+                StreamsOptions.Section,
+                typeof(StreamsOptions),
+                [$"{StreamsOptions.Section}:Provider: Kinesis keeps its shard checkpoints in DynamoDB beside the grain state; set {StorageOptions.Section}:Provider=DynamoDb"]);
+        }
+
+        var kinesis = streams.Kinesis;
+        silo.Services.TryAddSingleton<IAmazonDynamoDB>(_ => AwsClients.DynamoDb(storage.DynamoDb.ServiceUrl, storage.DynamoDb.Region));
+        silo.AddKinesisStreams(ProbeStreams.ProviderName, options =>
+        {
+            Configure(options, kinesis, kinesis.ProbeStream, clustering);
+            options.CheckpointInterval = kinesis.CheckpointInterval;
+        });
+        silo.Services.AddKeyedSingleton<IKinesisRecordDecoder>(ProbeStreams.ProviderName, (sp, _) => ActivatorUtilities.CreateInstance<ProbeRecordDecoder>(sp));
+
+        silo.AddKinesisStreams(RecordStreams.ProviderName, options =>
+        {
+            Configure(options, kinesis, kinesis.RecordStream, clustering);
+
+            // Each checkpoint makes the archivers write what they hold: as often as they would anyway, not more.
+            options.CheckpointInterval = archiveFlushInterval;
+        });
+        silo.Services.AddKeyedSingleton<IKinesisRecordEncoder>(RecordStreams.ProviderName, (sp, key) => sp.GetRequiredKeyedService<OrleansKinesisCodec>(key));
+        silo.Services.AddKeyedSingleton<IKinesisCheckpointBarrier, ArchiveFlushBarrier>(RecordStreams.ProviderName);
+
+        silo.Services.TryAddSingleton<IProbeEventSink>(sp => new KinesisProbeSink(sp.GetRequiredKeyedService<KinesisClient>(ProbeStreams.ProviderName), kinesis.ProbeStream));
+        return silo;
+    }
+
+    private static void Configure(KinesisStreamOptions options, KinesisStreamsOptions kinesis, string stream, ClusteringOptions clustering)
+    {
+        options.ServiceUrl = kinesis.ServiceUrl;
+        options.Region = kinesis.Region;
+        options.StreamName = stream;
+        options.CheckpointTable = kinesis.CheckpointTable;
+        options.ServiceId = clustering.ServiceId;
+        options.CreateWithShards = kinesis.ServiceUrl is null ? 0 : kinesis.Shards;
+    }
+
+    /// <summary>The record stream's checkpoint may pass only records already in the lake: every archiver flushes first.</summary>
+    private sealed class ArchiveFlushBarrier(IGrainFactory grains) : IKinesisCheckpointBarrier
+    {
+        public Task BeforeCheckpointAsync(CancellationToken cancellationToken) =>
+            Task.WhenAll(Enumerable.Range(0, RecordStreams.Partitions).Select(p => grains.GetGrain<IArchiverGrain>($"p{p}").FlushAsync()));
+    }
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Amazon.DynamoDBv2.Model;
+using ChurnActors.Adapters.Kinesis;
+using ChurnActors.Tests.Support;
+
+namespace ChurnActors.Tests.Silo;
+
+/// <summary>
+/// <c>Churn:Streams:Provider=Kinesis</c> against kinesalite (four shards) with state and checkpoints
+/// in dynalite: probe events put by an independent producer — plain JSON, msisdn as partition key —
+/// are counted once each by their subscribers, malformed ones are rejected without holding up
+/// their shard, and a silo killed mid-stream resumes from its checkpoints on restart.
+/// </summary>
+[Collection(KinesisCollection.Name)]
+public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dynamo, Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Events_from_an_independent_producer_reach_their_subscribers_once_each_and_malformed_records_are_rejected_without_stalling()
+    {
+        var (settings, probeStream, checkpointTable) = Settings();
+        await using var silo = await TestSilo.StartAsync(settings);
+        var producer = kinesis.Client();
+
+        var subscribers = Enumerable.Range(0, 60).Select(_ => Probe.NewMsisdn()).ToArray();
+        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => Record(m, i))).OrderBy(_ => Random.Shared.Next()).ToList();
+        var malformed = new[]
+        {
+            new KinesisRecordToPut("{\"eventId\":"u8.ToArray(), subscribers[0]),
+            new KinesisRecordToPut(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Probe.Event(subscribers[1], "CALL_DROPPED", false))), subscribers[1]),
+            new KinesisRecordToPut(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Probe.Event("12ab", "CALL_DROP", false))), "12ab"),
+            new KinesisRecordToPut([0xff, 0xfe, 0x00], subscribers[2]),
+        };
+
+        // Malformed records in the middle of the shards' traffic, and some events put twice (a producer's retry).
+        await producer.PutRecordsAsync(probeStream, events[..300], CancellationToken.None);
+        await producer.PutRecordsAsync(probeStream, malformed, CancellationToken.None);
+        await producer.PutRecordsAsync(probeStream, [.. events[300..], .. events[..30]], CancellationToken.None);
+
+        foreach (var msisdn in subscribers)
+        {
+            await ChurnHost.EventuallyAsync(() => SessionsAsync(silo.Http, msisdn), n => n == 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(60));
+        }
+
+        var rejected = await ChurnHost.EventuallyAsync(
+            async () => (await LakeReader.ReadTableAsync(silo.LakePath, "rejected")).Where(r => ((string)r["source"]!).StartsWith($"kinesis:{probeStream}/", StringComparison.Ordinal)).ToList(),
+            r => r.Count == malformed.Length,
+            "the malformed records in the rejected table",
+            TimeSpan.FromSeconds(60));
+        var checkpoints = await ChurnHost.EventuallyAsync(
+            () => CheckpointsAsync(checkpointTable, probeStream),
+            c => c.Count == 4 && c.Values.All(s => s is not null),
+            "a checkpoint for each of the four shards");
+
+        // Delivered once each, also after the duplicates had their turn.
+        await Task.Delay(1500);
+        foreach (var msisdn in subscribers)
+        {
+            Assert.Equal(10, await SessionsAsync(silo.Http, msisdn));
+        }
+
+        Assert.Contains(rejected, r => ((string)r["reason"]!).Contains("type", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(rejected, r => ((string)r["reason"]!).Contains("UTF-8", StringComparison.Ordinal));
+        var shardEnds = await LastSequenceNumbersAsync(probeStream);
+        Assert.Equal(shardEnds, checkpoints);
+    }
+
+    [Fact]
+    public async Task A_silo_killed_mid_stream_resumes_from_its_checkpoints_with_no_event_lost_and_none_counted_twice()
+    {
+        var (settings, probeStream, _) = Settings();
+        settings["Churn:Streams:Kinesis:CheckpointInterval"] = "00:00:01";
+        var producer = kinesis.Client();
+        var subscribers = Enumerable.Range(0, 200).Select(_ => Probe.NewMsisdn()).ToArray();
+        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => Record(m, i))).OrderBy(_ => Random.Shared.Next()).ToList();
+
+        var first = await SiloProcess.StartAsync(settings);
+        SiloProcess? second = null;
+        try
+        {
+            // The producer keeps putting while the silo dies and comes back: 40 batches of 50, 100 ms apart.
+            var putting = Task.Run(async () =>
+            {
+                foreach (var batch in events.Chunk(50))
+                {
+                    await producer.PutRecordsAsync(probeStream, batch, CancellationToken.None);
+                    await Task.Delay(100);
+                }
+            });
+            var consumed = await ChurnHost.EventuallyAsync(() => AcceptedAsync(first.Http), n => n >= 500, "the first silo to take 500 events", TimeSpan.FromSeconds(60));
+            await first.KillAsync();
+            var killedAt = Stopwatch.StartNew();
+
+            second = await SiloProcess.StartAsync(settings);
+            var ready = killedAt.Elapsed;
+            await putting;
+            foreach (var msisdn in subscribers)
+            {
+                await ChurnHost.EventuallyAsync(() => SessionsAsync(second.Http, msisdn), n => n >= 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(90));
+            }
+
+            var recovered = killedAt.Elapsed;
+            await Task.Delay(2000);
+            var counts = new Dictionary<string, int>();
+            foreach (var msisdn in subscribers)
+            {
+                counts[msisdn] = await SessionsAsync(second.Http, msisdn);
+            }
+
+            var stats = await second.Http.GetFromJsonAsync<StatsSnapshot>("/api/v1/stats", JsonSerializerOptions.Web);
+            output.WriteLine($"Killed after {consumed} events taken; the new silo was ready {ready.TotalSeconds:F1} s later and every event was counted {recovered.TotalSeconds:F1} s after the kill; {stats!.EventsDuplicate} replayed events absorbed by event id.");
+            Assert.All(counts, c => Assert.Equal(10, c.Value));
+        }
+        catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
+        {
+            throw new InvalidOperationException($"{exception.Message}\n--- first silo ---\n{first.Output}\n--- second silo ---\n{second?.Output}", exception);
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+        }
+    }
+
+    private (Dictionary<string, string?> Settings, string ProbeStream, string CheckpointTable) Settings()
+    {
+        var probeStream = KinesisServer.NewStreamName();
+        var checkpointTable = DynamoDbServer.NewTableName();
+        return (new Dictionary<string, string?>
+        {
+            ["Churn:Storage:Provider"] = "DynamoDb",
+            ["Churn:Storage:DynamoDb:ServiceUrl"] = dynamo.Url.ToString(),
+            ["Churn:Storage:DynamoDb:TableName"] = DynamoDbServer.NewTableName(),
+            ["Churn:Streams:Provider"] = "Kinesis",
+            ["Churn:Streams:Kinesis:ServiceUrl"] = kinesis.Url.ToString(),
+            ["Churn:Streams:Kinesis:ProbeStream"] = probeStream,
+            ["Churn:Streams:Kinesis:RecordStream"] = KinesisServer.NewStreamName(),
+            ["Churn:Streams:Kinesis:CheckpointTable"] = checkpointTable,
+            ["Churn:Streams:Kinesis:Shards"] = "4",
+            ["Churn:Streams:Kinesis:CheckpointInterval"] = "00:00:00.500",
+            ["Churn:Archive:FlushInterval"] = "00:00:01",
+        }, probeStream, checkpointTable);
+    }
+
+    /// <summary>One OK session of the subscriber, as the probe system writes it.</summary>
+    private static KinesisRecordToPut Record(string msisdn, int index)
+    {
+        var types = new[] { "CALL_DROP", "CALL_QUALITY", "LOW_BITRATE", "VIDEO_STALLING" };
+        var json = JsonSerializer.Serialize(Probe.Event(msisdn, types[index % types.Length], fail: false, eventId: $"{msisdn}-{index}"));
+        return new KinesisRecordToPut(Encoding.UTF8.GetBytes(json), msisdn);
+    }
+
+    private static async Task<int> SessionsAsync(HttpClient http, string msisdn)
+    {
+        var response = await http.GetAsync($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return 0;
+        }
+
+        var view = await response.Content.ReadFromJsonAsync<SubscriberView>(JsonSerializerOptions.Web);
+        return view!.Types.Sum(t => t.Sessions);
+    }
+
+    private static async Task<long> AcceptedAsync(HttpClient http)
+    {
+        try
+        {
+            return (await http.GetFromJsonAsync<StatsSnapshot>("/api/v1/stats", JsonSerializerOptions.Web))!.EventsAccepted;
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The checkpoint table's positions of the stream's shards.</summary>
+    private async Task<Dictionary<string, string?>> CheckpointsAsync(string table, string stream)
+    {
+        try
+        {
+            var items = (await dynamo.Client.ScanAsync(new ScanRequest { TableName = table, ConsistentRead = true })).Items;
+            return items
+                .Where(i => i["pk"].S.Contains($"/{stream}/", StringComparison.Ordinal))
+                .ToDictionary(i => i["pk"].S.Split('/')[^1], i => i.TryGetValue("seq", out var seq) ? seq.S : null);
+        }
+        catch (ResourceNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The sequence number of each shard's last record, as read straight from the stream.</summary>
+    private async Task<Dictionary<string, string?>> LastSequenceNumbersAsync(string stream)
+    {
+        var client = kinesis.Client();
+        var last = new Dictionary<string, string?>();
+        foreach (var shard in await client.ListShardsAsync(stream, CancellationToken.None))
+        {
+            var rows = await Adapters.Kinesis.KinesisClientTests.ReadAllAsync(client, stream, shard.ShardId);
+            last[shard.ShardId] = rows.Count == 0 ? null : rows.MaxBy(r => System.Numerics.BigInteger.Parse(r.Sequence, CultureInfo.InvariantCulture)).Sequence;
+        }
+
+        return last;
+    }
+}

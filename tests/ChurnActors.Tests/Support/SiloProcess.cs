@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using ChurnActors.Tests.Silo;
+
+namespace ChurnActors.Tests.Support;
+
+/// <summary>
+/// A silo as its own process (the built <c>ChurnActors.Silo.dll</c>), so a test can kill it outright
+/// (SIGKILL: no shutdown, no flush, no last checkpoint) as a crash or a lost ECS task would.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private SiloProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>The last lines the silo wrote, for a failure message.</summary>
+    public string Output => string.Join('\n', _output);
+
+    public static async Task<SiloProcess> StartAsync(IDictionary<string, string?> settings)
+    {
+        var assembly = Path.Combine(Repository.Root, "src", "Silo", "bin", BuildConfiguration, "net10.0", "ChurnActors.Silo.dll");
+        if (!File.Exists(assembly))
+        {
+            throw new InvalidOperationException($"{assembly} is missing: build the solution ({BuildConfiguration}) first; ./scripts/test.sh does.");
+        }
+
+        var port = ChurnHost.FreePort();
+        var start = new ProcessStartInfo("dotnet", $"\"{assembly}\"")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+        };
+        var all = new Dictionary<string, string?>
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Churn:Clustering:SiloPort"] = ChurnHost.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Churn:Clustering:GatewayPort"] = ChurnHost.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Churn:Gateway:FeedbackSecret"] = ChurnHost.FeedbackSecret,
+            ["Churn:Gateway:Access:OpenOnLoopback"] = "true",
+            ["Churn:Simulator:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        foreach (var (key, value) in all)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet for the silo.");
+        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo exited with code {process.ExitCode} before it was ready:\n{silo.Output}");
+            }
+
+            try
+            {
+                if ((await silo.Http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return silo;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        await silo.DisposeAsync();
+        throw new InvalidOperationException($"The silo was not ready within 90 s:\n{silo.Output}");
+    }
+
+    /// <summary>SIGKILL: the process ends at once, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 200)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>The configuration this test assembly was built in; the silo is taken from the same.</summary>
+    private static string BuildConfiguration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+}
