@@ -182,9 +182,11 @@ public sealed partial class KinesisQueueReceiver(
             try
             {
                 reader.Checkpoint = await checkpoints.AdvanceAsync(reader.ShardId, reader.Checkpoint, reader.Delivered, reader.DeliveredToEnd, cancellationToken);
-                if (reader.Checkpoint.Ended)
+                if (reader.Checkpoint.Ended && reader.State != ReaderState.Finished)
                 {
+                    // Its children may start now.
                     reader.State = ReaderState.Finished;
+                    _nextDiscoveryAt = now;
                 }
             }
             catch (ShardLostException exception)

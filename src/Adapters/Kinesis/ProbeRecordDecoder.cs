@@ -49,9 +49,10 @@ public sealed class ProbeRecordDecoder(IRecordPublisher records, ChurnCounters c
         }
 
         // Rejections are on the record stream before the read is handed on, so none is lost when the checkpoint passes them.
+        // One shard's rejections go to one archiver, which recognises those rejected again after a replay.
         if (rejected.Count > 0)
         {
-            await records.PublishAsync(shardId, new RecordBatch(rejected));
+            await records.PublishAsync($"{streamName}/{shardId}", new RecordBatch(rejected));
         }
 
         counters.EventsRejected(rejected.Count);
@@ -62,5 +63,5 @@ public sealed class ProbeRecordDecoder(IRecordPublisher records, ChurnCounters c
     }
 
     private static string Source(string streamName, string shardId, KinesisRecord record) =>
-        $"kinesis:{streamName}/{shardId}/{record.SequenceNumber}";
+        RejectedSources.FromStream(streamName, shardId, record.SequenceNumber);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace ChurnActors.Records;
@@ -14,4 +15,32 @@ public interface IReplayablePosition
 
     /// <summary>The position in the source; later events have larger offsets.</summary>
     BigInteger Offset { get; }
+}
+
+/// <summary>
+/// The source of a rejected probe record read from a stream: <c>kinesis:{stream}/{shard}/{sequence}</c>.
+/// Read again after a failure, the record is rejected again with the same source, which is how the
+/// archiver keeps it out of the lake a second time.
+/// </summary>
+public static class RejectedSources
+{
+    private const string Prefix = "kinesis:";
+
+    public static string FromStream(string stream, string shard, string sequenceNumber) => $"{Prefix}{stream}/{shard}/{sequenceNumber}";
+
+    /// <param name="origin">The shard, as <c>kinesis:{stream}/{shard}</c>.</param>
+    public static bool TryParseStreamPosition(string source, out string origin, out BigInteger offset)
+    {
+        origin = "";
+        offset = default;
+        var cut = source.LastIndexOf('/');
+        if (!source.StartsWith(Prefix, StringComparison.Ordinal) || cut < Prefix.Length
+            || !BigInteger.TryParse(source.AsSpan(cut + 1), NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+        {
+            return false;
+        }
+
+        origin = source[..cut];
+        return true;
+    }
 }

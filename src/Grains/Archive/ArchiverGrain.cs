@@ -100,6 +100,17 @@ public sealed partial class ArchiverGrain(
         for (var index = 0; index < item.Records.Count; index++)
         {
             var record = item.Records[index];
+            if (record is RejectedRecord rejected && RejectedSources.TryParseStreamPosition(rejected.Source, out var origin, out var offset))
+            {
+                // A probe record rejected again because its shard was read again after a failure.
+                if (_received.TryGetValue(origin, out var seen) && offset <= seen)
+                {
+                    continue;
+                }
+
+                _received[origin] = offset;
+            }
+
             var table = RecordTables.TableOf(record);
             if (!_buffer.TryGetValue(table, out var rows))
             {
@@ -107,9 +118,9 @@ public sealed partial class ArchiverGrain(
             }
 
             rows.Add(new PositionedRecord(record, position, index));
+            _bufferedRows++;
         }
 
-        _bufferedRows += item.Records.Count;
         _oldestBufferedAt ??= time.GetUtcNow();
         if (_bufferedRows >= options.Value.FlushRows)
         {

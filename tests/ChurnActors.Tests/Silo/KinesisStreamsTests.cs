@@ -66,6 +66,17 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
         Assert.Contains(rejected, r => ((string)r["reason"]!).Contains("UTF-8", StringComparison.Ordinal));
         var shardEnds = await LastSequenceNumbersAsync(probeStream);
         Assert.Equal(shardEnds, checkpoints);
+
+        // The rejections went to the archivers over the Kinesis record stream.
+        var recordStream = settings["Churn:Streams:Kinesis:RecordStream"]!;
+        var recordShards = await producer.ListShardsAsync(recordStream, CancellationToken.None);
+        var carried = 0;
+        foreach (var shard in recordShards)
+        {
+            carried += (await Adapters.Kinesis.KinesisClientTests.ReadAllAsync(producer, recordStream, shard.ShardId)).Count;
+        }
+
+        Assert.True(carried >= 1, "the record stream carried no record");
     }
 
     [Fact]
@@ -75,7 +86,10 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
         settings["Churn:Streams:Kinesis:CheckpointInterval"] = "00:00:01";
         var producer = kinesis.Client();
         var subscribers = Enumerable.Range(0, 200).Select(_ => Probe.NewMsisdn()).ToArray();
-        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => Record(m, i))).OrderBy(_ => Random.Shared.Next()).ToList();
+        var malformed = Enumerable.Range(0, 20).Select(i => new KinesisRecordToPut(Encoding.UTF8.GetBytes($"{{\"eventId\":\"broken-{i}\""), subscribers[i]));
+        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => Record(m, i))).Concat(malformed).OrderBy(_ => Random.Shared.Next()).ToList();
+        var lake = Path.Combine(Path.GetTempPath(), "churn-test-lake-" + Guid.NewGuid().ToString("N"));
+        settings["Churn:Archive:LocalDirectory:Path"] = lake;
 
         var first = await SiloProcess.StartAsync(settings);
         SiloProcess? second = null;
@@ -110,9 +124,17 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
                 counts[msisdn] = await SessionsAsync(second.Http, msisdn);
             }
 
+            // The rejections travelled the Kinesis record stream to the lake: none lost.
+            var rejected = await ChurnHost.EventuallyAsync(
+                async () => (await LakeReader.ReadTableAsync(lake, "rejected")).Select(r => (string)r["payload"]!).ToList(),
+                r => r.Distinct().Count() == 20,
+                "the 20 malformed records in the lake",
+                TimeSpan.FromSeconds(60));
+
             var stats = await second.Http.GetFromJsonAsync<StatsSnapshot>("/api/v1/stats", JsonSerializerOptions.Web);
-            output.WriteLine($"Killed after {consumed} events taken; the new silo was ready {ready.TotalSeconds:F1} s later and every event was counted {recovered.TotalSeconds:F1} s after the kill; {stats!.EventsDuplicate} replayed events absorbed by event id.");
+            output.WriteLine($"Killed after {consumed} events taken; the new silo was ready {ready.TotalSeconds:F1} s later and every event was counted {recovered.TotalSeconds:F1} s after the kill; {stats!.EventsDuplicate} replayed events absorbed by event id; {rejected.Count} rejected rows for 20 malformed records.");
             Assert.All(counts, c => Assert.Equal(10, c.Value));
+            Assert.Equal(20, rejected.Count);
         }
         catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
         {
@@ -125,7 +147,53 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
             {
                 await second.DisposeAsync();
             }
+
+            if (Directory.Exists(lake))
+            {
+                Directory.Delete(lake, recursive: true);
+            }
         }
+    }
+
+    [Fact]
+    public async Task A_split_shard_is_read_to_its_end_and_then_its_children_with_every_event_counted_once()
+    {
+        var (settings, probeStream, checkpointTable) = Settings();
+        settings["Churn:Streams:Kinesis:Shards"] = "1";
+        await using var silo = await TestSilo.StartAsync(settings);
+        var producer = kinesis.Client();
+        var subscribers = Enumerable.Range(0, 10).Select(_ => Probe.NewMsisdn()).ToArray();
+
+        await producer.PutRecordsAsync(probeStream, [.. subscribers.SelectMany(m => Enumerable.Range(0, 5).Select(i => Record(m, i)))], CancellationToken.None);
+        foreach (var msisdn in subscribers)
+        {
+            await ChurnHost.EventuallyAsync(() => SessionsAsync(silo.Http, msisdn), n => n == 5, $"the first 5 events of {msisdn}", TimeSpan.FromSeconds(30));
+        }
+
+        var parent = (await producer.ListShardsAsync(probeStream, CancellationToken.None)).Single().ShardId;
+        await kinesis.SplitShardAsync(probeStream, parent, System.Numerics.BigInteger.Pow(2, 127).ToString(CultureInfo.InvariantCulture));
+        await producer.PutRecordsAsync(probeStream, [.. subscribers.SelectMany(m => Enumerable.Range(5, 5).Select(i => Record(m, i)))], CancellationToken.None);
+
+        foreach (var msisdn in subscribers)
+        {
+            await ChurnHost.EventuallyAsync(() => SessionsAsync(silo.Http, msisdn), n => n == 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(60));
+        }
+
+        var shards = await producer.ListShardsAsync(probeStream, CancellationToken.None);
+        var checkpoints = await ChurnHost.EventuallyAsync(
+            () => CheckpointItemsAsync(checkpointTable, probeStream),
+            c => c.Count == 3 && c[parent].Ended && shards.Where(s => s.ShardId != parent).All(s => c[s.ShardId].Sequence is not null || !HasRecords(s)),
+            "the parent ended and its children checkpointed");
+        await Task.Delay(1000);
+        foreach (var msisdn in subscribers)
+        {
+            Assert.Equal(10, await SessionsAsync(silo.Http, msisdn));
+        }
+
+        Assert.Equal(3, shards.Count);
+        Assert.True(checkpoints[parent].Ended);
+
+        bool HasRecords(KinesisShard shard) => subscribers.Any(m => shard.Covers(KinesisShardMap.HashKeyOf(m)));
     }
 
     private (Dictionary<string, string?> Settings, string ProbeStream, string CheckpointTable) Settings()
@@ -189,6 +257,21 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
             return items
                 .Where(i => i["pk"].S.Contains($"/{stream}/", StringComparison.Ordinal))
                 .ToDictionary(i => i["pk"].S.Split('/')[^1], i => i.TryGetValue("seq", out var seq) ? seq.S : null);
+        }
+        catch (ResourceNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    private async Task<Dictionary<string, (string? Sequence, bool Ended)>> CheckpointItemsAsync(string table, string stream)
+    {
+        try
+        {
+            var items = (await dynamo.Client.ScanAsync(new ScanRequest { TableName = table, ConsistentRead = true })).Items;
+            return items
+                .Where(i => i["pk"].S.Contains($"/{stream}/", StringComparison.Ordinal))
+                .ToDictionary(i => i["pk"].S.Split('/')[^1], i => (i.TryGetValue("seq", out var seq) ? seq.S : null, i["ended"].BOOL == true));
         }
         catch (ResourceNotFoundException)
         {

@@ -35,6 +35,32 @@ public sealed class KinesisServer : IAsyncLifetime
             MaxAttempts = maxAttempts,
         };
 
+    /// <summary>Splits a shard (an operator's resharding; not a call the product makes, so sent raw).</summary>
+    public async Task SplitShardAsync(string stream, string shardId, string newStartingHashKey)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url)
+        {
+            Content = new StringContent(
+                System.Text.Json.JsonSerializer.Serialize(new { StreamName = stream, ShardToSplit = shardId, NewStartingHashKey = newStartingHashKey }),
+                System.Text.Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
+        request.Headers.Add("X-Amz-Target", "Kinesis_20131202.SplitShard");
+        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0");
+        request.Headers.Add("X-Amz-Date", "20260101T000000Z");
+        var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"SplitShard failed: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        while ((await Client().DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamStatus != "ACTIVE")
+        {
+            await Task.Delay(50);
+        }
+    }
+
     public static string NewStreamName() => "churn-test-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Creates a stream and waits until it is active.</summary>
