@@ -60,9 +60,9 @@ public sealed class RedisServer : IAsyncLifetime
     }
 }
 
-/// <summary>Silos on Redis membership, their state in DynamoDB, calls through the Connect stand-in.</summary>
+/// <summary>Silos on Redis membership, their state in DynamoDB, their streams on Kinesis, calls through the Connect stand-in.</summary>
 [CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<RedisServer>, ICollectionFixture<DynamoDbServer>, ICollectionFixture<ConnectStandIn>
+public sealed class ClusterCollection : ICollectionFixture<RedisServer>, ICollectionFixture<DynamoDbServer>, ICollectionFixture<ConnectStandIn>, ICollectionFixture<KinesisServer>
 {
     public const string Name = "cluster";
 }

@@ -14,10 +14,11 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private SiloProcess(Process process, Uri address)
+    private SiloProcess(Process process, Uri address, int siloPort)
     {
         _process = process;
         Address = address;
+        SiloPort = siloPort;
         Http = new HttpClient { BaseAddress = address };
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -26,6 +27,9 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The Orleans silo-to-silo port: the silo's address in membership is 127.0.0.1:{port}.</summary>
+    public int SiloPort { get; }
 
     public HttpClient Http { get; }
 
@@ -69,7 +73,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet for the silo.");
-        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), int.Parse(all["Churn:Clustering:SiloPort"]!, CultureInfo.InvariantCulture));
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
