@@ -206,6 +206,38 @@ public sealed partial class CloudFormationTemplateTests
         }
     }
 
+    [Fact]
+    public void The_resources_depend_on_each_other_without_a_cycle()
+    {
+        var dependencies = Resources.ToDictionary(
+            r => r.Key,
+            r => References(r.Value!["Properties"]).Concat(AsList(r.Value!["DependsOn"]).Select(d => d!.GetValue<string>())).Where(Resources.ContainsKey).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in dependencies.Keys)
+        {
+            Visit(name, []);
+        }
+
+        void Visit(string name, List<string> path)
+        {
+            if (done.Contains(name))
+            {
+                return;
+            }
+
+            Assert.False(path.Contains(name), "a cycle: " + string.Join(" -> ", path.SkipWhile(p => p != name).Append(name)));
+            path.Add(name);
+            foreach (var dependency in dependencies[name])
+            {
+                Visit(dependency, path);
+            }
+
+            path.RemoveAt(path.Count - 1);
+            done.Add(name);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(RolesAndServices))]
     public void Each_role_grants_exactly_the_calls_made_with_it(string role, string service)
