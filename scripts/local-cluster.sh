@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A local cluster on loopback: redis-server (membership, reminders), dynalite (grain state), s3rver
-# (the data lake), three silos and a gateway as its own process. The first silo runs the simulator.
-# Ctrl-C stops everything.
+# A local cluster on loopback: redis-server (membership, reminders), dynalite (grain state, stream
+# checkpoints), kinesalite (the probe and record streams), s3rver (the data lake), three silos and a
+# gateway as its own process. The first silo runs the simulator, which writes its probe events to the
+# Kinesis probe stream as the probe system would. Ctrl-C stops everything.
 #
 #   ./scripts/local-cluster.sh      ops page and API: http://127.0.0.1:5080 (silos: 5091-5093)
 set -euo pipefail
@@ -44,6 +45,7 @@ start() { # kind (servers|apps), name, command…
 echo "Starting the local AWS stand-ins and Redis"
 start servers redis redis-server --port 6390 --bind 127.0.0.1 --save "" --appendonly no
 start servers dynalite node tests/servers/node_modules/dynalite/cli.js --port 4567
+start servers kinesalite node tests/servers/node_modules/kinesalite/cli.js --port 4569 --shardLimit 100 --createStreamMs 0
 mkdir -p "$state/s3"
 start servers s3rver node tests/servers/node_modules/s3rver/bin/s3rver.js --address 127.0.0.1 --port 4568 --directory "$state/s3" --configure-bucket churn-lake --silent
 sleep 2
@@ -53,6 +55,9 @@ export Churn__Clustering__Redis__ConnectionString=127.0.0.1:6390
 export Churn__Clustering__ClusterId=churn-local
 export Churn__Storage__Provider=DynamoDb
 export Churn__Storage__DynamoDb__ServiceUrl=http://127.0.0.1:4567
+export Churn__Streams__Provider=Kinesis
+export Churn__Streams__Kinesis__ServiceUrl=http://127.0.0.1:4569
+export Churn__Streams__Kinesis__Shards=4
 export Churn__Archive__Provider=S3
 export Churn__Archive__S3__ServiceUrl=http://127.0.0.1:4568
 export Churn__Archive__S3__Bucket=churn-lake
@@ -61,6 +66,10 @@ export Churn__Gateway__Access__OpenOnLoopback=true
 
 echo "Starting three silos and the gateway"
 for i in 1 2 3; do
+  # The first silo creates the streams and the checkpoint table; the others join once it is ready.
+  if [ "$i" = 2 ]; then
+    for _ in $(seq 1 60); do curl -fs http://127.0.0.1:5091/health/ready >/dev/null && break; sleep 1; done
+  fi
   Churn__Clustering__SiloPort=$((11110 + i)) Churn__Clustering__GatewayPort=$((30000 + i)) \
   Churn__Simulator__Enabled=$([ "$i" = 1 ] && echo true || echo false) Urls=http://127.0.0.1:$((5090 + i)) \
     start apps "silo$i" dotnet src/Silo/bin/Release/net10.0/ChurnActors.Silo.dll --contentRoot "$PWD/src/Silo"
