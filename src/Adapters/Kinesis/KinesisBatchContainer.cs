@@ -88,7 +88,8 @@ public sealed class KinesisBatchContainer(StreamId streamId, List<object> events
         return true;
     }
 
-    public override string ToString() => $"KinesisBatch({StreamId}, {Events.Count} events, {Token})";
+    /// <summary>Probe streams are keyed by msisdn: masked, like every phone number in the logs.</summary>
+    public override string ToString() => $"KinesisBatch({StreamId.GetNamespace()}/{Msisdns.Mask(StreamId.GetKeyAsString())}, {Events.Count} events, {Token})";
 }
 
 /// <summary>What one stream gets from one read of a shard, as a decoder makes it.</summary>
