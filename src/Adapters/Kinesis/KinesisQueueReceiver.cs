@@ -90,13 +90,18 @@ public sealed partial class KinesisQueueReceiver(
         }
 
         reader.Throttled = 0;
+
+        // Decoded before the reader moves on: if decoding fails (the rejections cannot be recorded), the same read is made again.
+        var deliveries = read.Records.Count > 0
+            ? await decoder.DecodeAsync(options.StreamName, reader.ShardId, read.Records, cancellationToken)
+            : [];
         reader.Iterator = read.NextShardIterator;
         reader.NextReadAt = now + (read.Records.Count > 0 ? options.ReadInterval : options.IdleReadInterval);
-        var batches = new List<IBatchContainer>();
+        var batches = new List<IBatchContainer>(deliveries.Count);
         if (read.Records.Count > 0)
         {
             reader.LastRead = read.Records[^1].SequenceNumber;
-            foreach (var delivery in await decoder.DecodeAsync(options.StreamName, reader.ShardId, read.Records, cancellationToken))
+            foreach (var delivery in deliveries)
             {
                 var token = new KinesisSequenceToken(++_lastToken, 0, reader.ShardId, delivery.LastSequenceNumber);
                 batches.Add(new KinesisBatchContainer(delivery.StreamId, delivery.Events, delivery.RequestContext, token));
@@ -145,8 +150,9 @@ public sealed partial class KinesisQueueReceiver(
         {
             await CheckpointAsync(force: true, limit.Token);
         }
-        catch (Exception exception) when (exception is OperationCanceledException or ShardLostException)
+        catch (Exception exception)
         {
+            // The silo is leaving either way; whoever reads the shard next starts from the previous checkpoint.
             LogShutdownCheckpointFailed(logger, options.StreamName, shardId, exception);
         }
     }

@@ -15,6 +15,8 @@ namespace ChurnActors.Adapters.Kinesis;
 /// </summary>
 public sealed class ProbeRecordDecoder(IRecordPublisher records, ChurnCounters counters, TimeProvider time) : IKinesisRecordDecoder
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public async Task<IReadOnlyList<KinesisDelivery>> DecodeAsync(string streamName, string shardId, IReadOnlyList<KinesisRecord> kinesisRecords, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -25,7 +27,7 @@ public sealed class ProbeRecordDecoder(IRecordPublisher records, ChurnCounters c
             string text;
             try
             {
-                text = new UTF8Encoding(false, true).GetString(record.Data);
+                text = StrictUtf8.GetString(record.Data);
             }
             catch (DecoderFallbackException)
             {

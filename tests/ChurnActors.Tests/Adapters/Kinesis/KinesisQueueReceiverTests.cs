@@ -1,0 +1,108 @@
+using System.Text;
+using ChurnActors.Adapters.Kinesis;
+using ChurnActors.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace ChurnActors.Tests.Adapters.Kinesis;
+
+/// <summary>One shard's receiver against kinesalite and dynalite: what goes wrong mid-read never loses or repeats a record.</summary>
+[Collection(KinesisCollection.Name)]
+public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbServer dynamo)
+{
+    [Fact]
+    public async Task A_read_whose_decoding_fails_is_read_again_and_nothing_is_skipped()
+    {
+        var stream = await kinesis.CreateStreamAsync(shards: 1);
+        var client = kinesis.Client();
+        await client.PutRecordsAsync(stream, [.. Enumerable.Range(0, 10).Select(i => Text($"r{i}"))], CancellationToken.None);
+        var decoder = new TextDecoder { FailuresLeft = 1 };
+        var receiver = await ReceiverAsync(client, stream, decoder);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ReadUntilAsync(receiver, 1));
+        var read = await ReadUntilAsync(receiver, 10);
+
+        Assert.Contains("cannot record its rejections", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}"), read);
+    }
+
+    [Fact]
+    public async Task An_expired_iterator_is_renewed_after_the_last_record_read_and_the_checkpoint_follows_delivery()
+    {
+        var stream = await kinesis.CreateStreamAsync(shards: 1);
+        var wire = new WireFaults();
+        var client = kinesis.Client(wire);
+        var table = DynamoDbServer.NewTableName();
+        await client.PutRecordsAsync(stream, [.. Enumerable.Range(0, 5).Select(i => Text($"a{i}"))], CancellationToken.None);
+        var receiver = await ReceiverAsync(client, stream, new TextDecoder(), table);
+
+        var first = await ReadBatchesUntilAsync(receiver, 5);
+        await client.PutRecordsAsync(stream, [.. Enumerable.Range(0, 5).Select(i => Text($"b{i}"))], CancellationToken.None);
+        wire.NextFails("GetRecords", "ExpiredIteratorException");
+        var second = await ReadBatchesUntilAsync(receiver, 5);
+        await receiver.MessagesDeliveredAsync([.. first, .. second], CancellationToken.None);
+        await receiver.Shutdown(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"b{i}"), second.SelectMany(b => b.GetEvents<string>()).Select(e => e.Item1));
+        Assert.True(wire.Sent("GetShardIterator") >= 2, "the iterator was not renewed");
+        var shard = (await client.ListShardsAsync(stream, CancellationToken.None)).Single().ShardId;
+        var checkpoint = await new ShardCheckpoints(dynamo.Client, table, "tests", stream, NullLogger.Instance).ReadAsync(shard, CancellationToken.None);
+        Assert.Equal(((KinesisSequenceToken)second[^1].SequenceToken).KinesisSequenceNumber, checkpoint!.SequenceNumber);
+    }
+
+    private async Task<KinesisQueueReceiver> ReceiverAsync(KinesisClient client, string stream, IKinesisRecordDecoder decoder, string? table = null)
+    {
+        var shards = await client.ListShardsAsync(stream, CancellationToken.None);
+        var checkpoints = new ShardCheckpoints(dynamo.Client, table ?? DynamoDbServer.NewTableName(), "tests", stream, NullLogger.Instance);
+        await checkpoints.EnsureTableAsync(CancellationToken.None);
+        var options = new KinesisStreamOptions { StreamName = stream, ReadInterval = TimeSpan.Zero, IdleReadInterval = TimeSpan.Zero, CheckpointInterval = TimeSpan.Zero };
+        var receiver = new KinesisQueueReceiver(
+            client,
+            new KinesisShardMap("tests", shards),
+            options,
+            checkpoints,
+            decoder,
+            barrier: null,
+            token => client.ListShardsAsync(stream, token),
+            shards.Single().ShardId,
+            "test-owner",
+            TimeProvider.System,
+            NullLogger.Instance);
+        await receiver.Initialize(TimeSpan.FromSeconds(10), CancellationToken.None);
+        return receiver;
+    }
+
+    private static async Task<List<string>> ReadUntilAsync(KinesisQueueReceiver receiver, int count) =>
+        [.. (await ReadBatchesUntilAsync(receiver, count)).SelectMany(b => b.GetEvents<string>()).Select(e => e.Item1)];
+
+    private static async Task<List<IBatchContainer>> ReadBatchesUntilAsync(KinesisQueueReceiver receiver, int count)
+    {
+        var batches = new List<IBatchContainer>();
+        for (var attempt = 0; attempt < 50 && batches.Sum(b => b.GetEvents<string>().Count()) < count; attempt++)
+        {
+            batches.AddRange(await receiver.GetQueueMessagesAsync(100, CancellationToken.None));
+        }
+
+        return batches;
+    }
+
+    private static KinesisRecordToPut Text(string text) => new(Encoding.UTF8.GetBytes(text), "key");
+
+    /// <summary>Each record's text as one event; fails while told to, as a decoder whose rejections cannot be recorded.</summary>
+    private sealed class TextDecoder : IKinesisRecordDecoder
+    {
+        public int FailuresLeft { get; set; }
+
+        public Task<IReadOnlyList<KinesisDelivery>> DecodeAsync(string streamName, string shardId, IReadOnlyList<KinesisRecord> records, CancellationToken cancellationToken)
+        {
+            if (FailuresLeft-- > 0)
+            {
+                throw new InvalidOperationException("The decoder cannot record its rejections now.");
+            }
+
+            return Task.FromResult<IReadOnlyList<KinesisDelivery>>(
+                [.. records.Select(r => new KinesisDelivery(StreamId.Create("tests", r.PartitionKey), [Encoding.UTF8.GetString(r.Data)], null, r.SequenceNumber))]);
+        }
+    }
+}
