@@ -69,7 +69,7 @@ public sealed partial class ConnectDialer(
                 : DialResult.Retryable($"Connect answered {(int)response.StatusCode} without a ContactId");
         }
 
-        var (type, detail) = Error(response, text);
+        var (type, detail) = AwsError.Read(response, text);
         var reason = $"{type} ({(int)response.StatusCode}): {detail}";
         LogRefused(logger, request.EngagementId, reason);
         return Terminal.Contains(type) || (response.StatusCode < HttpStatusCode.InternalServerError && response.StatusCode != HttpStatusCode.TooManyRequests && !IsThrottling(type))
@@ -79,29 +79,6 @@ public sealed partial class ConnectDialer(
 
     private static bool IsThrottling(string type) =>
         type is "TooManyRequestsException" or "ThrottlingException" or "LimitExceededException";
-
-    /// <summary>The error's type, from <c>x-amzn-ErrorType</c> or the body's <c>__type</c>, and its message.</summary>
-    private static (string Type, string Message) Error(HttpResponseMessage response, string text)
-    {
-        string? type = response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? values.First() : null;
-        string? message = null;
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            type ??= root.TryGetProperty("__type", out var t) ? t.GetString() : null;
-            message = root.TryGetProperty("message", out var m) || root.TryGetProperty("Message", out m) ? m.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            message = text.Length > 200 ? text[..200] : text;
-        }
-
-        // "Name:http://internal..." or "namespace#Name": keep the name.
-        type = (type ?? $"Http{(int)response.StatusCode}").Split(':')[0];
-        type = type[(type.LastIndexOf('#') + 1)..];
-        return (type, message ?? "no message");
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connect refused the call for engagement {EngagementId}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string engagementId, string reason);

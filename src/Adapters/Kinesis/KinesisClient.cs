@@ -220,24 +220,8 @@ public sealed partial class KinesisClient(
 
     private static async Task<KinesisException> ErrorAsync(string operation, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        string? type = null, detail = null;
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            type = root.TryGetProperty("__type", out var t) ? t.GetString() : null;
-            detail = root.TryGetProperty("message", out var m) || root.TryGetProperty("Message", out m) ? m.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            detail = text.Length > 200 ? text[..200] : text;
-        }
-
-        // "namespace#Name" or "Name:url": keep the name.
-        type = (type ?? $"Http{(int)response.StatusCode}").Split(':')[0];
-        type = type[(type.LastIndexOf('#') + 1)..];
-        return new KinesisException(type, $"{operation} failed: {type} ({(int)response.StatusCode}): {detail ?? "no message"}", response.StatusCode);
+        var (type, detail) = AwsError.Read(response, await response.Content.ReadAsStringAsync(cancellationToken));
+        return new KinesisException(type, $"{operation} failed: {type} ({(int)response.StatusCode}): {detail}", response.StatusCode);
     }
 
     private static TResponse Read<TResponse>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TResponse> type)

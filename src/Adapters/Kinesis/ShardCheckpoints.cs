@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using ChurnActors.Adapters.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace ChurnActors.Adapters.Kinesis;
@@ -28,52 +29,9 @@ public sealed partial class ShardCheckpoints(IAmazonDynamoDB dynamo, string tabl
 
     public string Table => table;
 
-    /// <summary>Creates the table (on demand, pay per request) unless it is there.</summary>
-    public async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var described = await dynamo.DescribeTableAsync(table, cancellationToken);
-            var key = described.Table.KeySchema.SingleOrDefault(k => k.KeyType == KeyType.HASH)?.AttributeName;
-            if (key != KeyAttribute || described.Table.KeySchema.Count != 1)
-            {
-                throw new InvalidOperationException($"DynamoDB table '{table}' cannot hold stream checkpoints: its key must be the single string hash key '{KeyAttribute}'.");
-            }
-        }
-        catch (ResourceNotFoundException)
-        {
-            LogCreatingTable(logger, table);
-            try
-            {
-                await dynamo.CreateTableAsync(
-                    new CreateTableRequest
-                    {
-                        TableName = table,
-                        BillingMode = BillingMode.PAY_PER_REQUEST,
-                        KeySchema = [new KeySchemaElement(KeyAttribute, KeyType.HASH)],
-                        AttributeDefinitions = [new AttributeDefinition(KeyAttribute, ScalarAttributeType.S)],
-                    },
-                    cancellationToken);
-            }
-            catch (ResourceInUseException)
-            {
-                // Another silo created it a moment ago.
-            }
-
-            for (var attempt = 0; attempt < 120; attempt++)
-            {
-                var described = await dynamo.DescribeTableAsync(table, cancellationToken);
-                if (described.Table.TableStatus == TableStatus.ACTIVE)
-                {
-                    return;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-            }
-
-            throw new InvalidOperationException($"DynamoDB table '{table}' did not become active within a minute.");
-        }
-    }
+    /// <summary>Creates the table (on demand, pay per request) unless it is there, and checks its key.</summary>
+    public Task EnsureTableAsync(CancellationToken cancellationToken) =>
+        DynamoDbTables.EnsureAsync(dynamo, table, $"the checkpoints of stream '{stream}'", KeyAttribute, null, createIfMissing: true, TimeProvider.System, logger, cancellationToken);
 
     public async Task<ShardCheckpoint?> ReadAsync(string shardId, CancellationToken cancellationToken)
     {
@@ -174,8 +132,6 @@ public sealed partial class ShardCheckpoints(IAmazonDynamoDB dynamo, string tabl
         [KeyAttribute] = new AttributeValue { S = $"{serviceId}/{stream}/{shardId}" },
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Creating DynamoDB table {Table} for stream checkpoints")]
-    private static partial void LogCreatingTable(ILogger logger, string table);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} of stream {Stream} taken over from {Previous} by {Owner}")]
     private static partial void LogTakenOver(ILogger logger, string stream, string shard, string previous, string owner);

@@ -35,7 +35,6 @@ public sealed partial class DynamoDbGrainStorage(
     /// <summary>DynamoDB's item size limit, attribute names and values together.</summary>
     public const int MaxItemBytes = 400 * 1024;
 
-    private static readonly TimeSpan TableReadyTimeout = TimeSpan.FromMinutes(2);
 
     private long _writes;
     private long _writeUnits;
@@ -148,74 +147,11 @@ public sealed partial class DynamoDbGrainStorage(
     /// <summary>Checks the table, creating it if missing and allowed; run by the silo lifecycle before grains start.</summary>
     internal async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        TableDescription table;
-        try
-        {
-            table = (await dynamo.DescribeTableAsync(options.TableName, cancellationToken)).Table;
-        }
-        catch (ResourceNotFoundException) when (options.CreateTableIfMissing)
-        {
-            LogCreatingTable(logger, options.TableName, name);
-            table = await CreateTableAsync(cancellationToken);
-        }
-        catch (ResourceNotFoundException exception)
-        {
-            throw new DynamoDbStorageException($"DynamoDB table '{options.TableName}' of grain storage '{name}' does not exist and creating it is turned off.", exception);
-        }
-
-        var keys = table.KeySchema.ToDictionary(k => k.AttributeName, k => k.KeyType.Value);
-        if (keys.Count != 2 || keys.GetValueOrDefault(PartitionKeyAttribute) != KeyType.HASH || keys.GetValueOrDefault(SortKeyAttribute) != KeyType.RANGE)
-        {
-            throw new DynamoDbStorageException(
-                $"DynamoDB table '{options.TableName}' has key schema [{string.Join(", ", keys.Select(k => $"{k.Key} {k.Value}"))}]; grain storage needs '{PartitionKeyAttribute}' HASH and '{SortKeyAttribute}' RANGE.");
-        }
-
+        await DynamoDbTables.EnsureAsync(
+            dynamo, options.TableName, $"grain storage '{name}'", PartitionKeyAttribute, SortKeyAttribute, options.CreateTableIfMissing, time, logger, cancellationToken);
         if (options.TimeToLive is not null)
         {
             await EnableTimeToLiveAsync(cancellationToken);
-        }
-    }
-
-    private async Task<TableDescription> CreateTableAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await dynamo.CreateTableAsync(new CreateTableRequest
-            {
-                TableName = options.TableName,
-                BillingMode = BillingMode.PAY_PER_REQUEST,
-                KeySchema =
-                [
-                    new KeySchemaElement(PartitionKeyAttribute, KeyType.HASH),
-                    new KeySchemaElement(SortKeyAttribute, KeyType.RANGE),
-                ],
-                AttributeDefinitions =
-                [
-                    new AttributeDefinition(PartitionKeyAttribute, ScalarAttributeType.S),
-                    new AttributeDefinition(SortKeyAttribute, ScalarAttributeType.S),
-                ],
-            }, cancellationToken);
-        }
-        catch (ResourceInUseException)
-        {
-            // Another silo is creating it at the same moment: wait for it like for our own.
-        }
-
-        var deadline = time.GetUtcNow() + TableReadyTimeout;
-        while (true)
-        {
-            var table = (await dynamo.DescribeTableAsync(options.TableName, cancellationToken)).Table;
-            if (table.TableStatus == TableStatus.ACTIVE)
-            {
-                return table;
-            }
-
-            if (time.GetUtcNow() > deadline)
-            {
-                throw new DynamoDbStorageException($"DynamoDB table '{options.TableName}' did not become active within {TableReadyTimeout}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
         }
     }
 
@@ -334,8 +270,6 @@ public sealed partial class DynamoDbGrainStorage(
         return $"{grainId.Type}/{(key.StartsWith('+') ? Msisdns.Mask(key) : key)}";
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Creating DynamoDB table {Table} for grain storage {Storage} (on-demand billing)")]
-    private static partial void LogCreatingTable(ILogger logger, string table, string storage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DynamoDB endpoint does not support TTL; items in {Table} carry expires_at but nothing expires them")]
     private static partial void LogTimeToLiveUnsupported(ILogger logger, string table);
