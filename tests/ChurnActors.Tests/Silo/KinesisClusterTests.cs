@@ -22,27 +22,16 @@ public sealed class KinesisClusterTests(RedisServer redis, DynamoDbServer dynamo
     {
         var probeStream = KinesisServer.NewStreamName();
         var checkpointTable = DynamoDbServer.NewTableName();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Churn:Clustering:Provider"] = "Redis",
-            ["Churn:Clustering:Redis:ConnectionString"] = redis.ConnectionString,
-            ["Churn:Clustering:ClusterId"] = "churn-kinesis-" + Guid.NewGuid().ToString("N")[..8],
-            ["Churn:Storage:Provider"] = "DynamoDb",
-            ["Churn:Storage:DynamoDb:ServiceUrl"] = dynamo.Url.ToString(),
-            ["Churn:Storage:DynamoDb:TableName"] = DynamoDbServer.NewTableName(),
-            ["Churn:Streams:Provider"] = "Kinesis",
-            ["Churn:Streams:Kinesis:ServiceUrl"] = kinesis.Url.ToString(),
-            ["Churn:Streams:Kinesis:ProbeStream"] = probeStream,
-            ["Churn:Streams:Kinesis:RecordStream"] = KinesisServer.NewStreamName(),
-            ["Churn:Streams:Kinesis:CheckpointTable"] = checkpointTable,
-            ["Churn:Streams:Kinesis:Shards"] = "4",
-            ["Churn:Streams:Kinesis:CheckpointInterval"] = "00:00:01",
-            ["Churn:Archive:FlushInterval"] = "00:00:02",
-            ["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-test-lake-" + Guid.NewGuid().ToString("N")),
-        };
+        var settings = KinesisProbes.Settings(dynamo, kinesis, probeStream, checkpointTable);
+        settings["Churn:Clustering:Provider"] = "Redis";
+        settings["Churn:Clustering:Redis:ConnectionString"] = redis.ConnectionString;
+        settings["Churn:Clustering:ClusterId"] = "churn-kinesis-" + Guid.NewGuid().ToString("N")[..8];
+        settings["Churn:Streams:Kinesis:CheckpointInterval"] = "00:00:01";
+        settings["Churn:Archive:FlushInterval"] = "00:00:02";
+        settings["Churn:Archive:LocalDirectory:Path"] = Path.Combine(Path.GetTempPath(), "churn-test-lake-" + Guid.NewGuid().ToString("N"));
         var producer = kinesis.Client();
         var subscribers = Enumerable.Range(0, 300).Select(_ => Probe.NewMsisdn()).ToArray();
-        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => Record(m, i))).OrderBy(_ => Random.Shared.Next()).ToList();
+        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => KinesisProbes.Record(m, i))).OrderBy(_ => Random.Shared.Next()).ToList();
         var silos = new List<SiloProcess>();
         try
         {
@@ -85,14 +74,14 @@ public sealed class KinesisClusterTests(RedisServer redis, DynamoDbServer dynamo
             var takenOver = killedAt.Elapsed;
             foreach (var msisdn in subscribers)
             {
-                await ChurnHost.EventuallyAsync(() => SessionsAsync(silos[0].Http, msisdn), n => n >= 10, $"the 10 events of {msisdn}", TimeSpan.FromMinutes(2));
+                await ChurnHost.EventuallyAsync(() => KinesisProbes.SessionsAsync(silos[0].Http, msisdn), n => n >= 10, $"the 10 events of {msisdn}", TimeSpan.FromMinutes(2));
             }
 
             var recovered = killedAt.Elapsed;
             await Task.Delay(2000);
             foreach (var msisdn in subscribers)
             {
-                Assert.Equal(10, await SessionsAsync(silos[1].Http, msisdn));
+                Assert.Equal(10, await KinesisProbes.SessionsAsync(silos[1].Http, msisdn));
             }
 
             Assert.All(moved.Values, owner => Assert.Contains(SiloPortOf(owner), silos.Select(s => s.SiloPort)));
@@ -122,43 +111,17 @@ public sealed class KinesisClusterTests(RedisServer redis, DynamoDbServer dynamo
     private static string Describe(Dictionary<string, string> owners) =>
         string.Join(", ", owners.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key[^3..]}→{SiloPortOf(o.Value)}"));
 
-    private static KinesisRecordToPut Record(string msisdn, int index)
-    {
-        var json = JsonSerializer.Serialize(Probe.Event(msisdn, index % 2 == 0 ? "LOW_BITRATE" : "CALL_QUALITY", fail: false, eventId: $"{msisdn}-{index}"));
-        return new KinesisRecordToPut(Encoding.UTF8.GetBytes(json), msisdn);
-    }
-
-    private static async Task<int> SessionsAsync(HttpClient http, string msisdn)
-    {
-        var response = await http.GetAsync($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}");
-        return response.StatusCode == System.Net.HttpStatusCode.NotFound
-            ? 0
-            : (await response.Content.ReadFromJsonAsync<SubscriberView>(JsonSerializerOptions.Web))!.Types.Sum(t => t.Sessions);
-    }
-
     private static async Task<int> CountedAsync(HttpClient http, IEnumerable<string> msisdns)
     {
         var total = 0;
         foreach (var msisdn in msisdns)
         {
-            total += await SessionsAsync(http, msisdn);
+            total += await KinesisProbes.SessionsAsync(http, msisdn);
         }
 
         return total;
     }
 
-    private async Task<Dictionary<string, string>> OwnersAsync(string table, string stream)
-    {
-        try
-        {
-            var items = (await dynamo.Client.ScanAsync(new ScanRequest { TableName = table, ConsistentRead = true })).Items;
-            return items
-                .Where(i => i["pk"].S.Contains($"/{stream}/", StringComparison.Ordinal))
-                .ToDictionary(i => i["pk"].S.Split('/')[^1], i => i["owner"].S);
-        }
-        catch (ResourceNotFoundException)
-        {
-            return [];
-        }
-    }
+    private async Task<Dictionary<string, string>> OwnersAsync(string table, string stream) =>
+        (await KinesisProbes.CheckpointsAsync(dynamo.Client, table, stream)).ToDictionary(c => c.Key, c => c.Value.Owner);
 }

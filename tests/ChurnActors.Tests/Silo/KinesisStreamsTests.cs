@@ -21,12 +21,13 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
     [Fact]
     public async Task Events_from_an_independent_producer_reach_their_subscribers_once_each_and_malformed_records_are_rejected_without_stalling()
     {
-        var (settings, probeStream, checkpointTable) = Settings();
+        var (probeStream, checkpointTable) = (KinesisServer.NewStreamName(), DynamoDbServer.NewTableName());
+        var settings = KinesisProbes.Settings(dynamo, kinesis, probeStream, checkpointTable);
         await using var silo = await TestSilo.StartAsync(settings);
         var producer = kinesis.Client();
 
         var subscribers = Enumerable.Range(0, 60).Select(_ => Probe.NewMsisdn()).ToArray();
-        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => Record(m, i))).OrderBy(_ => Random.Shared.Next()).ToList();
+        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => KinesisProbes.Record(m, i))).OrderBy(_ => Random.Shared.Next()).ToList();
         var malformed = new[]
         {
             new KinesisRecordToPut("{\"eventId\":"u8.ToArray(), subscribers[0]),
@@ -42,7 +43,7 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
 
         foreach (var msisdn in subscribers)
         {
-            await ChurnHost.EventuallyAsync(() => SessionsAsync(silo.Http, msisdn), n => n == 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(60));
+            await ChurnHost.EventuallyAsync(() => KinesisProbes.SessionsAsync(silo.Http, msisdn), n => n == 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(60));
         }
 
         var rejected = await ChurnHost.EventuallyAsync(
@@ -51,7 +52,7 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
             "the malformed records in the rejected table",
             TimeSpan.FromSeconds(60));
         var checkpoints = await ChurnHost.EventuallyAsync(
-            () => CheckpointsAsync(checkpointTable, probeStream),
+            async () => (await KinesisProbes.CheckpointsAsync(dynamo.Client, checkpointTable, probeStream)).ToDictionary(c => c.Key, c => c.Value.Sequence),
             c => c.Count == 4 && c.Values.All(s => s is not null),
             "a checkpoint for each of the four shards");
 
@@ -59,7 +60,7 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
         await Task.Delay(1500);
         foreach (var msisdn in subscribers)
         {
-            Assert.Equal(10, await SessionsAsync(silo.Http, msisdn));
+            Assert.Equal(10, await KinesisProbes.SessionsAsync(silo.Http, msisdn));
         }
 
         Assert.Contains(rejected, r => ((string)r["reason"]!).Contains("type", StringComparison.OrdinalIgnoreCase));
@@ -82,12 +83,13 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
     [Fact]
     public async Task A_silo_killed_mid_stream_resumes_from_its_checkpoints_with_no_event_lost_and_none_counted_twice()
     {
-        var (settings, probeStream, _) = Settings();
+        var settings = KinesisProbes.Settings(dynamo, kinesis, KinesisServer.NewStreamName(), DynamoDbServer.NewTableName());
+        var probeStream = settings["Churn:Streams:Kinesis:ProbeStream"]!;
         settings["Churn:Streams:Kinesis:CheckpointInterval"] = "00:00:01";
         var producer = kinesis.Client();
         var subscribers = Enumerable.Range(0, 200).Select(_ => Probe.NewMsisdn()).ToArray();
         var malformed = Enumerable.Range(0, 20).Select(i => new KinesisRecordToPut(Encoding.UTF8.GetBytes($"{{\"eventId\":\"broken-{i}\""), subscribers[i]));
-        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => Record(m, i))).Concat(malformed).OrderBy(_ => Random.Shared.Next()).ToList();
+        var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => KinesisProbes.Record(m, i))).Concat(malformed).OrderBy(_ => Random.Shared.Next()).ToList();
         var lake = Path.Combine(Path.GetTempPath(), "churn-test-lake-" + Guid.NewGuid().ToString("N"));
         settings["Churn:Archive:LocalDirectory:Path"] = lake;
 
@@ -113,7 +115,7 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
             await putting;
             foreach (var msisdn in subscribers)
             {
-                await ChurnHost.EventuallyAsync(() => SessionsAsync(second.Http, msisdn), n => n >= 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(90));
+                await ChurnHost.EventuallyAsync(() => KinesisProbes.SessionsAsync(second.Http, msisdn), n => n >= 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(90));
             }
 
             var recovered = killedAt.Elapsed;
@@ -121,7 +123,7 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
             var counts = new Dictionary<string, int>();
             foreach (var msisdn in subscribers)
             {
-                counts[msisdn] = await SessionsAsync(second.Http, msisdn);
+                counts[msisdn] = await KinesisProbes.SessionsAsync(second.Http, msisdn);
             }
 
             // The rejections travelled the Kinesis record stream to the lake: none lost.
@@ -158,82 +160,43 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
     [Fact]
     public async Task A_split_shard_is_read_to_its_end_and_then_its_children_with_every_event_counted_once()
     {
-        var (settings, probeStream, checkpointTable) = Settings();
+        var (probeStream, checkpointTable) = (KinesisServer.NewStreamName(), DynamoDbServer.NewTableName());
+        var settings = KinesisProbes.Settings(dynamo, kinesis, probeStream, checkpointTable);
         settings["Churn:Streams:Kinesis:Shards"] = "1";
         await using var silo = await TestSilo.StartAsync(settings);
         var producer = kinesis.Client();
         var subscribers = Enumerable.Range(0, 10).Select(_ => Probe.NewMsisdn()).ToArray();
 
-        await producer.PutRecordsAsync(probeStream, [.. subscribers.SelectMany(m => Enumerable.Range(0, 5).Select(i => Record(m, i)))], CancellationToken.None);
+        await producer.PutRecordsAsync(probeStream, [.. subscribers.SelectMany(m => Enumerable.Range(0, 5).Select(i => KinesisProbes.Record(m, i)))], CancellationToken.None);
         foreach (var msisdn in subscribers)
         {
-            await ChurnHost.EventuallyAsync(() => SessionsAsync(silo.Http, msisdn), n => n == 5, $"the first 5 events of {msisdn}", TimeSpan.FromSeconds(30));
+            await ChurnHost.EventuallyAsync(() => KinesisProbes.SessionsAsync(silo.Http, msisdn), n => n == 5, $"the first 5 events of {msisdn}", TimeSpan.FromSeconds(30));
         }
 
         var parent = (await producer.ListShardsAsync(probeStream, CancellationToken.None)).Single().ShardId;
         await kinesis.SplitShardAsync(probeStream, parent, System.Numerics.BigInteger.Pow(2, 127).ToString(CultureInfo.InvariantCulture));
-        await producer.PutRecordsAsync(probeStream, [.. subscribers.SelectMany(m => Enumerable.Range(5, 5).Select(i => Record(m, i)))], CancellationToken.None);
+        await producer.PutRecordsAsync(probeStream, [.. subscribers.SelectMany(m => Enumerable.Range(5, 5).Select(i => KinesisProbes.Record(m, i)))], CancellationToken.None);
 
         foreach (var msisdn in subscribers)
         {
-            await ChurnHost.EventuallyAsync(() => SessionsAsync(silo.Http, msisdn), n => n == 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(60));
+            await ChurnHost.EventuallyAsync(() => KinesisProbes.SessionsAsync(silo.Http, msisdn), n => n == 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(60));
         }
 
         var shards = await producer.ListShardsAsync(probeStream, CancellationToken.None);
         var checkpoints = await ChurnHost.EventuallyAsync(
-            () => CheckpointItemsAsync(checkpointTable, probeStream),
+            () => KinesisProbes.CheckpointsAsync(dynamo.Client, checkpointTable, probeStream),
             c => c.Count == 3 && c[parent].Ended && shards.Where(s => s.ShardId != parent).All(s => c[s.ShardId].Sequence is not null || !HasRecords(s)),
             "the parent ended and its children checkpointed");
         await Task.Delay(1000);
         foreach (var msisdn in subscribers)
         {
-            Assert.Equal(10, await SessionsAsync(silo.Http, msisdn));
+            Assert.Equal(10, await KinesisProbes.SessionsAsync(silo.Http, msisdn));
         }
 
         Assert.Equal(3, shards.Count);
         Assert.True(checkpoints[parent].Ended);
 
         bool HasRecords(KinesisShard shard) => subscribers.Any(m => shard.Covers(KinesisShardMap.HashKeyOf(m)));
-    }
-
-    private (Dictionary<string, string?> Settings, string ProbeStream, string CheckpointTable) Settings()
-    {
-        var probeStream = KinesisServer.NewStreamName();
-        var checkpointTable = DynamoDbServer.NewTableName();
-        return (new Dictionary<string, string?>
-        {
-            ["Churn:Storage:Provider"] = "DynamoDb",
-            ["Churn:Storage:DynamoDb:ServiceUrl"] = dynamo.Url.ToString(),
-            ["Churn:Storage:DynamoDb:TableName"] = DynamoDbServer.NewTableName(),
-            ["Churn:Streams:Provider"] = "Kinesis",
-            ["Churn:Streams:Kinesis:ServiceUrl"] = kinesis.Url.ToString(),
-            ["Churn:Streams:Kinesis:ProbeStream"] = probeStream,
-            ["Churn:Streams:Kinesis:RecordStream"] = KinesisServer.NewStreamName(),
-            ["Churn:Streams:Kinesis:CheckpointTable"] = checkpointTable,
-            ["Churn:Streams:Kinesis:Shards"] = "4",
-            ["Churn:Streams:Kinesis:CheckpointInterval"] = "00:00:00.500",
-            ["Churn:Archive:FlushInterval"] = "00:00:01",
-        }, probeStream, checkpointTable);
-    }
-
-    /// <summary>One OK session of the subscriber, as the probe system writes it.</summary>
-    private static KinesisRecordToPut Record(string msisdn, int index)
-    {
-        var types = new[] { "CALL_DROP", "CALL_QUALITY", "LOW_BITRATE", "VIDEO_STALLING" };
-        var json = JsonSerializer.Serialize(Probe.Event(msisdn, types[index % types.Length], fail: false, eventId: $"{msisdn}-{index}"));
-        return new KinesisRecordToPut(Encoding.UTF8.GetBytes(json), msisdn);
-    }
-
-    private static async Task<int> SessionsAsync(HttpClient http, string msisdn)
-    {
-        var response = await http.GetAsync($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}");
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return 0;
-        }
-
-        var view = await response.Content.ReadFromJsonAsync<SubscriberView>(JsonSerializerOptions.Web);
-        return view!.Types.Sum(t => t.Sessions);
     }
 
     private static async Task<long> AcceptedAsync(HttpClient http)
@@ -245,37 +208,6 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
         catch (HttpRequestException)
         {
             return 0;
-        }
-    }
-
-    /// <summary>The checkpoint table's positions of the stream's shards.</summary>
-    private async Task<Dictionary<string, string?>> CheckpointsAsync(string table, string stream)
-    {
-        try
-        {
-            var items = (await dynamo.Client.ScanAsync(new ScanRequest { TableName = table, ConsistentRead = true })).Items;
-            return items
-                .Where(i => i["pk"].S.Contains($"/{stream}/", StringComparison.Ordinal))
-                .ToDictionary(i => i["pk"].S.Split('/')[^1], i => i.TryGetValue("seq", out var seq) ? seq.S : null);
-        }
-        catch (ResourceNotFoundException)
-        {
-            return [];
-        }
-    }
-
-    private async Task<Dictionary<string, (string? Sequence, bool Ended)>> CheckpointItemsAsync(string table, string stream)
-    {
-        try
-        {
-            var items = (await dynamo.Client.ScanAsync(new ScanRequest { TableName = table, ConsistentRead = true })).Items;
-            return items
-                .Where(i => i["pk"].S.Contains($"/{stream}/", StringComparison.Ordinal))
-                .ToDictionary(i => i["pk"].S.Split('/')[^1], i => (i.TryGetValue("seq", out var seq) ? seq.S : null, i["ended"].BOOL == true));
-        }
-        catch (ResourceNotFoundException)
-        {
-            return [];
         }
     }
 
