@@ -114,7 +114,9 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `rejected` (
   `ts` timestamp,
   `source` string,
   `reason` string,
-  `payload` string
+  `payload` string,
+  `payload_length` int,
+  `payload_sha256` string
 )
 PARTITIONED BY (`dt` string, `hour` string)
 STORED AS PARQUET

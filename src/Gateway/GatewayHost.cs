@@ -1,4 +1,5 @@
 using ChurnActors.Configuration;
+using ChurnActors.Gateway.Logging;
 
 namespace ChurnActors.Gateway;
 
@@ -8,6 +9,7 @@ public static class GatewayHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSafeLogging();
         configure?.Invoke(builder);
         var clustering = ValidatedOptions.Load<ClusteringOptions>(builder.Configuration, ClusteringOptions.Section);
         builder.UseOrleansClient(client => client.UseChurnClustering(clustering));

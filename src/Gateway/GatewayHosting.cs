@@ -16,7 +16,7 @@ public static class GatewayHosting
     {
         services.AddValidatedOptions<GatewayOptions>(configuration, GatewayOptions.Section);
         services.AddSingleton<ReplayGuard>();
-        services.AddProblemDetails();
+        services.AddFrameworkProblems();
         services.AddOpenApi("v1");
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
 
@@ -30,7 +30,11 @@ public static class GatewayHosting
 
     public static WebApplication MapChurnGateway(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // A request's own fault (a parameter that does not bind) is answered, not logged as the server's error.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseAuthentication();

@@ -17,8 +17,12 @@ public sealed class GatewayOptions
     [Range(1, 100_000)]
     public int MaxProbeBatch { get; set; } = 10_000;
 
+    /// <summary>Largest probe-event body one request may carry (16 MiB: ten thousand events of the contract's longest fields fit).</summary>
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxProbeBodyBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Who may use the ops page, the dashboard and the API.</summary>
     public AccessOptions Access { get; set; } = new();
 
-    public override string ToString() => $"FeedbackSecret=(redacted), MaxProbeBatch={MaxProbeBatch}, Access=({Access})";
+    public override string ToString() => $"FeedbackSecret=(redacted), MaxProbeBatch={MaxProbeBatch}, MaxProbeBodyBytes={MaxProbeBodyBytes}, Access=({Access})";
 }

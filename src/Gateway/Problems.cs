@@ -11,6 +11,6 @@ public static class Problems
     public static ProblemHttpResult BadRequest(string type, string title, string detail) =>
         Of(StatusCodes.Status400BadRequest, type, title, detail);
 
-    public static ProblemHttpResult InvalidMsisdn() =>
-        BadRequest("invalid-msisdn", "Not a phone number", "The msisdn must be a phone number in international form (E.164, country code first), e.g. +447700900123.");
+    public static ProblemHttpResult InvalidMsisdn(string why) =>
+        BadRequest("invalid-msisdn", "Not a phone number", $"The msisdn must be a phone number in international form (E.164, country code first), e.g. +447700900123; this one {why}.");
 }

@@ -30,9 +30,9 @@ public interface ISubscriberGrain : IGrainWithStringKey
 /// <summary>Validates raw probe events and routes them to their subscribers. Stateless, one per core.</summary>
 public interface IProbeIngestGrain : IGrainWithIntegerKey
 {
-    /// <param name="rawEvents">Each element the JSON text of one probe event.</param>
+    /// <param name="payloads">Each item the JSON of one probe event, as it arrived.</param>
     /// <param name="source">Where the batch came from (for rejected records), e.g. <c>http</c>.</param>
-    Task<ProbeBatchResult> IngestAsync(ImmutableArray<string> rawEvents, string source);
+    Task<ProbeBatchResult> IngestAsync(ProbePayloads payloads, string source);
 }
 
 /// <summary>One per Connect instance: places calls within Connect's quotas, most severe first.</summary>

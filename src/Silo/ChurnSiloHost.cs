@@ -10,6 +10,7 @@ using ChurnActors.Adapters.Storage;
 using ChurnActors.Configuration;
 using ChurnActors.Gateway;
 using ChurnActors.Gateway.Access;
+using ChurnActors.Gateway.Logging;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Cells;
 using ChurnActors.Grains.Dispatch;
@@ -39,6 +40,7 @@ public static class ChurnSiloHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSafeLogging();
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
 

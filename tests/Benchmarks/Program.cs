@@ -123,9 +123,8 @@ static async Task<long> RunBatchesAsync(IGrainFactory grains, string[] msisdns, 
         int index;
         while ((index = Interlocked.Increment(ref next)) < batches.Length)
         {
-            var batch = batches[index]
-                .Select(m => Json(Guid.NewGuid().ToString("N"), m, "CALL_DROP", random.NextDouble() < failRate, now, "234-15-BENCH"))
-                .ToImmutableArray();
+            var batch = ProbePayloads.FromJson(batches[index]
+                .Select(m => Json(Guid.NewGuid().ToString("N"), m, "CALL_DROP", random.NextDouble() < failRate, now, "234-15-BENCH")));
             await ingest.IngestAsync(batch, "benchmark");
         }
     });
@@ -140,7 +139,7 @@ static async Task RunBadExperiencesAsync(IGrainFactory grains, string[] msisdns)
     {
         var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var events = chunk.SelectMany(m => Enumerable.Range(0, 6).Select(i => Json(Guid.NewGuid().ToString("N"), m, "CALL_DROP", i >= 3, now, "234-15-BENCH")));
-        await ingest.IngestAsync([.. events], "benchmark");
+        await ingest.IngestAsync(ProbePayloads.FromJson(events), "benchmark");
 
         // Half the peak: spread the engagements out rather than all at once.
         await Task.Delay(10);

@@ -15,12 +15,12 @@ public static class CellsApi
         return api;
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<CellRanking>>, ProblemHttpResult>> GetTopAsync(IGrainFactory grains, int? top)
+    public static async Task<Results<Ok<IReadOnlyList<CellRanking>>, ProblemHttpResult>> GetTopAsync(IGrainFactory grains, string? top)
     {
-        var count = top ?? 10;
-        if (count is < 1 or > MaxTop)
+        var count = 10;
+        if (top is not null && (!int.TryParse(top, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxTop))
         {
-            return Problems.BadRequest("invalid-top", "Invalid top", $"top must be between 1 and {MaxTop}.");
+            return Problems.BadRequest("invalid-top", "Invalid top", $"top must be a whole number between 1 and {MaxTop}, e.g. ?top=10.");
         }
 
         var cells = await grains.GetGrain<ICellRankingGrain>(ICellRankingGrain.Key).GetTopAsync(count);

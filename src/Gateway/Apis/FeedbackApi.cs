@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using ChurnActors.Gateway.Input;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +31,7 @@ public static class FeedbackApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(request, cancellationToken);
+        var body = await RequestBodies.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return Problems.Of(StatusCodes.Status413PayloadTooLarge, "feedback-too-large", "Body too large", $"A feedback body is at most {MaxBodyBytes} bytes.");
@@ -42,14 +42,9 @@ public static class FeedbackApi
             return refused;
         }
 
-        FeedbackBody? feedback;
-        try
+        if (!StrictBodies.TryReadFeedback(body, out var feedback, out var unreadable))
         {
-            feedback = JsonSerializer.Deserialize<FeedbackBody>(body, JsonSerializerOptions.Web);
-        }
-        catch (JsonException exception)
-        {
-            return Problems.BadRequest("malformed-json", "Malformed JSON", $"The body is not a valid feedback object: {exception.Message}");
+            return Problems.BadRequest("malformed-json", "Malformed feedback", unreadable);
         }
 
         if (Validate(feedback, time.GetUtcNow(), out var report) is { } invalid)
@@ -133,9 +128,9 @@ public static class FeedbackApi
             return Problems.Of(StatusCodes.Status404NotFound, "unknown-engagement", "Unknown engagement", "engagementId is missing or is not an engagement id this system issued.");
         }
 
-        if (!MsisdnNormalizer.TryNormalize(body.Msisdn, out var msisdn))
+        if (!MsisdnNormalizer.TryNormalize(body.Msisdn, out var msisdn, out var why))
         {
-            return Problems.InvalidMsisdn();
+            return Problems.InvalidMsisdn(why);
         }
 
         if (body.Outcome is not (null or Answered or NoInput))
@@ -165,24 +160,6 @@ public static class FeedbackApi
 
         report = new ValidFeedback(msisdn, body.ContactId, body.EngagementId!, score, body.AnsweredAt ?? now);
         return null;
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[4096];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }
 

@@ -1,5 +1,4 @@
-using System.Collections.Immutable;
-using System.Text.Json;
+using ChurnActors.Gateway.Input;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -12,50 +11,54 @@ public static class ProbeEventsApi
     {
         api.MapPost("/probe-events", PostAsync)
             .WithName("PostProbeEvents")
-            .WithSummary("Ingest a JSON array of probe events (SPEC §2)")
-            .Accepts<JsonElement>("application/json");
+            .WithSummary("Ingest a JSON array of probe events")
+            .Accepts<IReadOnlyList<ProbeEventBody>>("application/json");
         return api;
     }
 
+    /// <summary>
+    /// The body is split into its elements here and each is read on its own by the ingest grain, so
+    /// one bad element is one rejection. Only a body that is not an array at all, too big or with too
+    /// many events is refused whole — and then nothing of it is taken.
+    /// </summary>
     public static async Task<Results<Accepted<ProbeBatchResult>, ProblemHttpResult>> PostAsync(
         HttpRequest request, IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        JsonDocument document;
-        try
+        var limits = options.Value;
+        var body = await RequestBodies.ReadAsync(request, limits.MaxProbeBodyBytes, cancellationToken);
+        if (body is null)
         {
-            document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+            return Problems.Of(
+                StatusCodes.Status413PayloadTooLarge,
+                "body-too-large",
+                "Body too large",
+                $"A probe-event body is at most {limits.MaxProbeBodyBytes} bytes; split the batch and send the parts.");
         }
-        catch (JsonException exception)
+
+        var ranges = new List<Range>();
+        switch (JsonArrayElements.Split(body, limits.MaxProbeBatch, ranges, out var count, out var problem))
         {
-            return Problems.BadRequest("malformed-json", "Malformed JSON", $"The body is not valid JSON: {exception.Message}");
+            case JsonArrayElements.Outcome.NotAnArray:
+                return Problems.BadRequest("not-an-array", "Not an array", problem);
+            case JsonArrayElements.Outcome.Malformed:
+                return Problems.BadRequest("malformed-json", "Malformed JSON", $"The body is not a JSON array that can be read: {problem}");
         }
 
-        using (document)
+        if (count > limits.MaxProbeBatch)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                return Problems.BadRequest("not-an-array", "Not an array", "The body must be a JSON array of probe events.");
-            }
-
-            var count = document.RootElement.GetArrayLength();
-            var max = options.Value.MaxProbeBatch;
-            if (count > max)
-            {
-                return Problems.Of(
-                    StatusCodes.Status413PayloadTooLarge,
-                    "batch-too-large",
-                    "Batch too large",
-                    $"The batch holds {count} events; at most {max} are taken per request. Split it and send the parts.");
-            }
-
-            var events = ImmutableArray.CreateBuilder<string>(count);
-            foreach (var element in document.RootElement.EnumerateArray())
-            {
-                events.Add(element.GetRawText());
-            }
-
-            var result = await grains.GetGrain<IProbeIngestGrain>(0).IngestAsync(events.MoveToImmutable(), "http");
-            return TypedResults.Accepted((string?)null, result);
+            return Problems.Of(
+                StatusCodes.Status413PayloadTooLarge,
+                "batch-too-large",
+                "Batch too large",
+                $"The batch holds {count} events; at most {limits.MaxProbeBatch} are taken per request. Split it and send the parts.");
         }
+
+        var memory = body.AsMemory();
+        var payloads = new ProbePayloads([.. ranges.Select(r => memory[r])]);
+        var result = await grains.GetGrain<IProbeIngestGrain>(0).IngestAsync(payloads, "http");
+        return TypedResults.Accepted((string?)null, result);
     }
 }
+
+/// <summary>One probe event as the API documents it; the server reads the raw JSON itself, strictly.</summary>
+public sealed record ProbeEventBody(string EventId, string Msisdn, string Type, string Status, DateTimeOffset Timestamp, string Cell, string? DeviceTac, string? Vendor);

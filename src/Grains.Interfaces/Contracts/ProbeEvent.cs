@@ -1,4 +1,15 @@
+using System.Collections.Immutable;
+using System.Text;
+
 namespace ChurnActors;
+
+/// <summary>Probe events as they arrived, one JSON document each, not yet read: the ingest grain reads them.</summary>
+[GenerateSerializer, Immutable, Alias("churn.probe-payloads")]
+public sealed record ProbePayloads([property: Id(0)] ImmutableArray<ReadOnlyMemory<byte>> Items)
+{
+    public static ProbePayloads FromJson(IEnumerable<string> events) =>
+        new([.. events.Select(e => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(e))]);
+}
 
 /// <summary>A validated probe event: msisdn in E.164, type and status parsed, timestamp checked.</summary>
 [GenerateSerializer, Immutable, Alias("churn.probe-event")]

@@ -37,6 +37,7 @@ public sealed partial class ArchiverGrain(
     /// <summary>Per source (shard), the position of the last row buffered or written.</summary>
     private readonly Dictionary<string, BigInteger> _received = new(StringComparer.Ordinal);
     private int _bufferedRows;
+    private long _bufferedBytes;
     private DateTimeOffset? _oldestBufferedAt;
     private string _writer = "";
     private int _failedWrites;
@@ -69,10 +70,11 @@ public sealed partial class ArchiverGrain(
 
     public async Task OnNextAsync(RecordBatch item, StreamSequenceToken? token = null)
     {
-        if (_bufferedRows + item.Records.Count > options.Value.MaxBufferedRows)
+        var itemBytes = item.Records.Sum(r => (long)RecordSizes.Estimate(r));
+        if (OverBufferLimit(item.Records.Count, itemBytes))
         {
             await WriteBufferAsync(CancellationToken.None);
-            if (_bufferedRows + item.Records.Count > options.Value.MaxBufferedRows)
+            if (OverBufferLimit(item.Records.Count, itemBytes))
             {
                 // Backpressure: refused, the batch stays in the stream and is delivered again later.
                 throw new ArchiveUnavailableException(
@@ -117,12 +119,14 @@ public sealed partial class ArchiverGrain(
                 _buffer[table] = rows = [];
             }
 
-            rows.Add(new PositionedRecord(record, position, index));
+            var size = RecordSizes.Estimate(record);
+            rows.Add(new PositionedRecord(record, position, index, size));
             _bufferedRows++;
+            _bufferedBytes += size;
         }
 
         _oldestBufferedAt ??= time.GetUtcNow();
-        if (_bufferedRows >= options.Value.FlushRows)
+        if (_bufferedRows >= options.Value.FlushRows || _bufferedBytes >= options.Value.FlushBytes)
         {
             await WriteBufferAsync(CancellationToken.None);
         }
@@ -165,11 +169,12 @@ public sealed partial class ArchiverGrain(
                 {
                     var first = partition.First();
                     var key = ObjectKey(table, first.Record.Timestamp, first.Position, first.Index);
-                    var content = await RecordTables.ToParquetAsync(table, partition.Select(r => r.Record).ToList(), cancellationToken);
+                    var content = await RecordTables.ToParquetAsync(table, [.. partition.Select(r => r.Record)], cancellationToken);
                     await sink.PutAsync(key, content, cancellationToken);
                 }
 
                 _bufferedRows -= rows.Count;
+                _bufferedBytes -= rows.Sum(r => (long)r.Size);
                 rows.Clear();
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -216,7 +221,10 @@ public sealed partial class ArchiverGrain(
     internal static string ObjectKey(string table, DateTimeOffset firstRowTime, string firstPosition, int firstIndex) =>
         $"{table}/{PartitionOf(firstRowTime)}/{firstPosition}-{firstIndex:D5}.parquet";
 
-    private sealed record PositionedRecord(ChurnRecord Record, string Position, int Index);
+    private bool OverBufferLimit(int rows, long bytes) =>
+        _bufferedRows + rows > options.Value.MaxBufferedRows || (_bufferedRows > 0 && _bufferedBytes + bytes > options.Value.MaxBufferedBytes);
+
+    private sealed record PositionedRecord(ChurnRecord Record, string Position, int Index, int Size);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Rows} {Table} rows of record partition {Partition}; they stay buffered")]
     private static partial void LogWriteFailed(ILogger logger, string table, string partition, int rows, Exception exception);

@@ -17,110 +17,119 @@ public static class RecordTables
         _ => throw new ArgumentOutOfRangeException(nameof(record), record.GetType().Name, "Not a data-lake record."),
     };
 
-    /// <summary>Writes rows of one table as a Parquet file.</summary>
+    /// <summary>A row group holds at most this many bytes of rows (estimated from above), so readers and writers never need more memory than that per column chunk.</summary>
+    public const int MaxRowGroupBytes = 16 * 1024 * 1024;
+
+    /// <summary>Writes rows of one table as a Parquet file, in row groups of at most <see cref="MaxRowGroupBytes"/>.</summary>
     public static async Task<byte[]> ToParquetAsync(string table, IReadOnlyList<ChurnRecord> rows, CancellationToken cancellationToken)
     {
-        var columns = table switch
-        {
-            "incidents" => Incidents(rows.Cast<IncidentRecord>().ToList()),
-            "engagements" => Engagements(rows.Cast<EngagementRecord>().ToList()),
-            "feedback" => Feedback(rows.Cast<FeedbackRecord>().ToList()),
-            "sentiment" => Sentiment(rows.Cast<SentimentRecord>().ToList()),
-            "rejected" => Rejected(rows.Cast<RejectedRecord>().ToList()),
-            _ => throw new ArgumentOutOfRangeException(nameof(table), table, "Unknown data-lake table."),
-        };
-
+        var columns = ColumnsOf(table);
         using var output = new MemoryStream();
-        var schema = new ParquetSchema(columns.Select(c => c.Field).ToArray());
-        await using (var writer = await ParquetWriter.CreateAsync(schema, output, cancellationToken: cancellationToken))
+        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(columns.Select(c => c.Field).ToArray()), output, cancellationToken: cancellationToken))
         {
-            using var group = writer.CreateRowGroup();
-            foreach (var column in columns)
+            foreach (var group in new RecordBatch(rows).Split(MaxRowGroupBytes))
             {
-                await column.WriteAsync(group, cancellationToken);
+                using var rowGroup = writer.CreateRowGroup();
+                foreach (var column in columns)
+                {
+                    await column.WriteAsync(rowGroup, group.Records, cancellationToken);
+                }
             }
         }
 
         return output.ToArray();
     }
 
-    private static List<Column> Incidents(List<IncidentRecord> rows) =>
+    /// <summary>A table's columns, made anew for each file: a Parquet field belongs to the one schema it is attached to.</summary>
+    private static List<Column> ColumnsOf(string table) => table switch
+    {
+        "incidents" => Incidents(),
+        "engagements" => Engagements(),
+        "feedback" => Feedback(),
+        "sentiment" => Sentiment(),
+        "rejected" => Rejected(),
+        _ => throw new ArgumentOutOfRangeException(nameof(table), table, "Unknown data-lake table."),
+    };
+
+    private static List<Column> Incidents() =>
     [
-        Text("event_id", rows, r => r.EventId),
-        Time("ts", rows, r => r.Ts),
-        Text("msisdn", rows, r => r.Msisdn),
-        Text("type", rows, r => r.Type.ToWire()),
-        Text("cell", rows, r => r.Cell),
-        Text("device_tac", rows, r => r.DeviceTac),
-        Text("vendor", rows, r => r.Vendor),
-        Number("fail_rate", rows, r => r.FailRate),
-        Number("window_sessions", rows, r => r.WindowSessions),
+        Text<IncidentRecord>("event_id", r => r.EventId),
+        Time<IncidentRecord>("ts", r => r.Ts),
+        Text<IncidentRecord>("msisdn", r => r.Msisdn),
+        Text<IncidentRecord>("type", r => r.Type.ToWire()),
+        Text<IncidentRecord>("cell", r => r.Cell),
+        Text<IncidentRecord>("device_tac", r => r.DeviceTac),
+        Text<IncidentRecord>("vendor", r => r.Vendor),
+        Number<IncidentRecord, double>("fail_rate", r => r.FailRate),
+        Number<IncidentRecord, int>("window_sessions", r => r.WindowSessions),
     ];
 
-    private static List<Column> Engagements(List<EngagementRecord> rows) =>
+    private static List<Column> Engagements() =>
     [
-        Text("engagement_id", rows, r => r.EngagementId),
-        Time("ts", rows, r => r.Ts),
-        Text("msisdn", rows, r => r.Msisdn),
-        Text("type", rows, r => r.Type.ToWire()),
-        Text("cell", rows, r => r.Cell),
-        Number("fail_rate", rows, r => r.FailRate),
-        Number("severity", rows, r => r.Severity),
-        Text("status", rows, r => r.Status.ToWire()),
-        Text("reason", rows, r => r.Reason),
+        Text<EngagementRecord>("engagement_id", r => r.EngagementId),
+        Time<EngagementRecord>("ts", r => r.Ts),
+        Text<EngagementRecord>("msisdn", r => r.Msisdn),
+        Text<EngagementRecord>("type", r => r.Type.ToWire()),
+        Text<EngagementRecord>("cell", r => r.Cell),
+        Number<EngagementRecord, double>("fail_rate", r => r.FailRate),
+        Number<EngagementRecord, double>("severity", r => r.Severity),
+        Text<EngagementRecord>("status", r => r.Status.ToWire()),
+        Text<EngagementRecord>("reason", r => r.Reason),
     ];
 
-    private static List<Column> Feedback(List<FeedbackRecord> rows) =>
+    private static List<Column> Feedback() =>
     [
-        Text("engagement_id", rows, r => r.EngagementId),
-        Text("contact_id", rows, r => r.ContactId),
-        Time("ts", rows, r => r.Ts),
-        Text("msisdn", rows, r => r.Msisdn),
-        Text("cell", rows, r => r.Cell),
-        Number("score", rows, r => r.Score),
+        Text<FeedbackRecord>("engagement_id", r => r.EngagementId),
+        Text<FeedbackRecord>("contact_id", r => r.ContactId),
+        Time<FeedbackRecord>("ts", r => r.Ts),
+        Text<FeedbackRecord>("msisdn", r => r.Msisdn),
+        Text<FeedbackRecord>("cell", r => r.Cell),
+        Number<FeedbackRecord, int>("score", r => r.Score),
     ];
 
-    private static List<Column> Sentiment(List<SentimentRecord> rows) =>
+    private static List<Column> Sentiment() =>
     [
-        Text("engagement_id", rows, r => r.EngagementId),
-        Time("ts", rows, r => r.Ts),
-        Text("msisdn", rows, r => r.Msisdn),
-        Text("cell", rows, r => r.Cell),
-        Text("device_tac", rows, r => r.DeviceTac),
-        Text("vendor", rows, r => r.Vendor),
-        Text("incident_type", rows, r => r.IncidentType.ToWire()),
-        Number("score", rows, r => r.Score),
-        Number("sentiment_before", rows, r => r.SentimentBefore),
-        Number("sentiment_after", rows, r => r.SentimentAfter),
-        Number("change_sentiment", rows, r => r.ChangeSentiment),
+        Text<SentimentRecord>("engagement_id", r => r.EngagementId),
+        Time<SentimentRecord>("ts", r => r.Ts),
+        Text<SentimentRecord>("msisdn", r => r.Msisdn),
+        Text<SentimentRecord>("cell", r => r.Cell),
+        Text<SentimentRecord>("device_tac", r => r.DeviceTac),
+        Text<SentimentRecord>("vendor", r => r.Vendor),
+        Text<SentimentRecord>("incident_type", r => r.IncidentType.ToWire()),
+        Number<SentimentRecord, int>("score", r => r.Score),
+        Number<SentimentRecord, int>("sentiment_before", r => r.SentimentBefore),
+        Number<SentimentRecord, int>("sentiment_after", r => r.SentimentAfter),
+        Number<SentimentRecord, int>("change_sentiment", r => r.ChangeSentiment),
     ];
 
-    private static List<Column> Rejected(List<RejectedRecord> rows) =>
+    private static List<Column> Rejected() =>
     [
-        Time("ts", rows, r => r.Ts),
-        Text("source", rows, r => r.Source),
-        Text("reason", rows, r => r.Reason),
-        Text("payload", rows, r => r.Payload),
+        Time<RejectedRecord>("ts", r => r.Ts),
+        Text<RejectedRecord>("source", r => r.Source),
+        Text<RejectedRecord>("reason", r => r.Reason),
+        Text<RejectedRecord>("payload", r => r.Payload),
+        Number<RejectedRecord, int>("payload_length", r => r.PayloadLength),
+        Text<RejectedRecord>("payload_sha256", r => r.PayloadSha256),
     ];
 
-    private static Column Text<T>(string name, List<T> rows, Func<T, string?> value)
+    private static Column Text<T>(string name, Func<T, string?> value)
     {
         var field = new DataField<string>(name, true);
-        return new Column(field, (group, _) => group.WriteAsync(field, rows.Select(value).ToArray()));
+        return new Column(field, (group, rows, _) => group.WriteAsync(field, rows.Cast<T>().Select(value).ToArray()));
     }
 
-    private static Column Number<T, TValue>(string name, List<T> rows, Func<T, TValue> value)
+    private static Column Number<T, TValue>(string name, Func<T, TValue> value)
         where TValue : struct
     {
         var field = new DataField<TValue>(name, false);
-        return new Column(field, (group, token) => group.WriteAsync(field, new ReadOnlyMemory<TValue>(rows.Select(value).ToArray()), cancellationToken: token));
+        return new Column(field, (group, rows, token) => group.WriteAsync(field, new ReadOnlyMemory<TValue>(rows.Cast<T>().Select(value).ToArray()), cancellationToken: token));
     }
 
-    private static Column Time<T>(string name, List<T> rows, Func<T, DateTimeOffset> value)
+    private static Column Time<T>(string name, Func<T, DateTimeOffset> value)
     {
         var field = new DateTimeDataField(name, DateTimeFormat.DateAndTime, isAdjustedToUTC: true, isNullable: false);
-        return new Column(field, (group, token) => group.WriteAsync(field, new ReadOnlyMemory<DateTime>(rows.Select(r => value(r).UtcDateTime).ToArray()), cancellationToken: token));
+        return new Column(field, (group, rows, token) => group.WriteAsync(field, new ReadOnlyMemory<DateTime>(rows.Cast<T>().Select(r => value(r).UtcDateTime).ToArray()), cancellationToken: token));
     }
 
-    private sealed record Column(DataField Field, Func<ParquetRowGroupWriter, CancellationToken, Task> WriteAsync);
+    private sealed record Column(DataField Field, Func<ParquetRowGroupWriter, IReadOnlyList<ChurnRecord>, CancellationToken, Task> WriteAsync);
 }

@@ -90,11 +90,14 @@ public sealed class IncidentWindow
         }
     }
 
+    /// <summary>The unix minute from which a session at <paramref name="at"/> is outside a window of <paramref name="window"/>.</summary>
+    public static long ExpiryMinute(DateTimeOffset at, TimeSpan window) => UnixMinute(at) + WindowMinutes(window);
+
+    public static long UnixMinute(DateTimeOffset at) => at.ToUnixTimeSeconds() / 60;
+
     private static int SlotsFor(TimeSpan window) => WindowMinutes(window) + FutureMinutes + 1;
 
     private static int WindowMinutes(TimeSpan window) => Math.Max(1, (int)Math.Ceiling(window.TotalMinutes));
-
-    private static long UnixMinute(DateTimeOffset at) => at.ToUnixTimeSeconds() / 60;
 
     private static int Saturate(int count) => Math.Min(count, ushort.MaxValue);
 

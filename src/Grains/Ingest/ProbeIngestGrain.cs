@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Stats;
 using ChurnActors.Records;
@@ -14,47 +13,27 @@ namespace ChurnActors.Grains.Ingest;
 [StatelessWorker]
 public sealed class ProbeIngestGrain(ChurnCounters counters, IRecordPublisher records, TimeProvider time) : Grain, IProbeIngestGrain
 {
-    public async Task<ProbeBatchResult> IngestAsync(ImmutableArray<string> rawEvents, string source)
+    public async Task<ProbeBatchResult> IngestAsync(ProbePayloads payloads, string source)
     {
-        var now = time.GetUtcNow();
-        var rejected = new List<ProbeRejection>();
-        var rejectedRecords = new List<ChurnRecord>();
-        var bySubscriber = new Dictionary<string, ImmutableArray<ProbeEvent>.Builder>(StringComparer.Ordinal);
-        for (var index = 0; index < rawEvents.Length; index++)
+        var intake = new ProbeIntake(time.GetUtcNow());
+        for (var index = 0; index < payloads.Items.Length; index++)
         {
-            if (ProbeEventParser.TryParse(rawEvents[index], now, out var probe, out var reason))
-            {
-                if (!bySubscriber.TryGetValue(probe!.Msisdn, out var events))
-                {
-                    bySubscriber[probe.Msisdn] = events = ImmutableArray.CreateBuilder<ProbeEvent>();
-                }
-
-                events.Add(probe);
-            }
-            else
-            {
-                rejected.Add(new ProbeRejection(index, reason));
-                rejectedRecords.Add(new RejectedRecord(now, source, reason, rawEvents[index]));
-            }
+            intake.Add(payloads.Items[index].Span, index, source);
         }
 
-        // Rejections are archived before the batch is answered, so none is dropped silently.
-        if (rejectedRecords.Count > 0)
+        await Task.WhenAll(intake.BySubscriber().Select(s => GrainFactory.GetGrain<ISubscriberGrain>(s.Msisdn).RecordEventsAsync(s.Events)));
+
+        // Archived before the batch is answered, so none is dropped silently; and after the subscribers
+        // took theirs, so a sender retrying a failed batch finds its events absorbed by event id and
+        // its rejections not yet in the lake twice.
+        if (intake.RejectedRecords.Count > 0)
         {
             // Rejections belong to no subscriber: any partition will do.
-            await records.PublishAsync(Guid.NewGuid().ToString("N"), new RecordBatch(rejectedRecords));
+            await records.PublishAsync(Guid.NewGuid().ToString("N"), new RecordBatch(intake.RejectedRecords));
         }
 
-        var calls = new List<Task<IngestResult>>(bySubscriber.Count);
-        foreach (var (msisdn, events) in bySubscriber)
-        {
-            calls.Add(GrainFactory.GetGrain<ISubscriberGrain>(msisdn).RecordEventsAsync(events.ToImmutable()));
-        }
-
-        await Task.WhenAll(calls);
-        var accepted = rawEvents.Length - rejected.Count;
-        counters.EventsAccepted(accepted);
-        counters.EventsRejected(rejected.Count);
-        return new ProbeBatchResult(accepted, rejected);
+        counters.EventsAccepted(intake.Accepted);
+        counters.EventsRejected(intake.Rejections.Count);
+        return new ProbeBatchResult(intake.Accepted, intake.Rejections);
     }
 }

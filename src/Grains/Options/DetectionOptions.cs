@@ -15,9 +15,13 @@ public sealed class DetectionOptions
     [Range(1, 10_000)]
     public int MinSamples { get; set; } = 5;
 
-    /// <summary>How many recent event ids each subscriber remembers to absorb redelivered events.</summary>
-    [Range(16, 4096)]
-    public int RememberedEventIds { get; set; } = 256;
+    /// <summary>
+    /// Most event ids a subscriber remembers at once (12 bytes each). An id is remembered while its event
+    /// could still be counted in its window; past this many (more than 17 sessions a minute over an hour),
+    /// the subscriber refuses events old enough to be duplicates it forgot rather than counting any twice.
+    /// </summary>
+    [Range(16, 16_384)]
+    public int RememberedEventIds { get; set; } = 1_024;
 
     public double ThresholdFor(IncidentType type) => type switch
     {

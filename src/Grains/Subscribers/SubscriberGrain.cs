@@ -249,20 +249,22 @@ public sealed partial class SubscriberGrain(
         var owed = store.State.UnpublishedRecords;
         if (effects.Records.Count > 0 || owed.Count > 0)
         {
+            var hadOwed = owed.Count > 0;
+            owed.AddRange(effects.Records);
             try
             {
-                await records.PublishAsync(store.State.Msisdn, new RecordBatch([.. owed, .. effects.Records]));
-                if (owed.Count > 0)
+                await records.PublishAsync(store.State.Msisdn, new RecordBatch([.. owed]));
+                owed.Clear();
+                if (hadOwed)
                 {
-                    owed.Clear();
                     await store.WriteStateAsync();
                 }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                // The change is written and acknowledged; its records are kept with it and sent later
-                // (with the next change, or by the outbox reminder).
-                owed.AddRange(effects.Records);
+                // The change is written and acknowledged; the records the stream did not take are kept
+                // with it and sent later (with the next change, or by the outbox reminder).
+                owed.RemoveRange(0, Published(exception));
                 await store.WriteStateAsync();
                 LogRecordsKept(logger, owed.Count, Msisdns.Mask(store.State.Msisdn), exception);
             }
@@ -285,6 +287,12 @@ public sealed partial class SubscriberGrain(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            if (Published(exception) is > 0 and var published)
+            {
+                owed.RemoveRange(0, published);
+                await store.WriteStateAsync();
+            }
+
             throw new RecordsPendingException(
                 $"{owed.Count} records of subscriber {Msisdns.Mask(store.State.Msisdn)} could not be sent to the data lake yet; nothing was changed, try again later.",
                 exception);
@@ -293,6 +301,9 @@ public sealed partial class SubscriberGrain(
         owed.Clear();
         await store.WriteStateAsync();
     }
+
+    /// <summary>How many records, from the first, a failed publish did put on the stream.</summary>
+    private static int Published(Exception exception) => exception is RecordsNotPublishedException partly ? partly.Published : 0;
 
     /// <summary>The reminder runs while any engagement is open or records are owed to the lake, and only then.</summary>
     private async Task KeepOutboxReminderAsync()

@@ -44,7 +44,7 @@ public sealed class SubscriberProfile(
     /// <summary>Counts one probe event and, on a FAIL above threshold, decides.</summary>
     public EventOutcome Record(ProbeEvent probe, DateTimeOffset now, ProfileEffects effects)
     {
-        var memory = state.SeenEvents ??= new EventIdMemory(detection.RememberedEventIds);
+        var memory = state.SeenEvents ??= new EventIdMemory();
         if (memory.Contains(probe.EventId))
         {
             return EventOutcome.Duplicate;
@@ -52,13 +52,14 @@ public sealed class SubscriberProfile(
 
         var index = (int)probe.Type;
         var windowLength = detection.WindowFor(probe.Type);
+        var expiry = IncidentWindow.ExpiryMinute(probe.Timestamp, windowLength);
         var window = state.Windows[index] ??= new IncidentWindow(windowLength);
-        if (!window.Add(probe.Timestamp, probe.Failed, now, windowLength))
+        if (memory.IsBeyondRecall(expiry) || !window.Add(probe.Timestamp, probe.Failed, now, windowLength))
         {
             return EventOutcome.OutsideWindow;
         }
 
-        memory.Remember(probe.EventId);
+        memory.Remember(probe.EventId, expiry, IncidentWindow.UnixMinute(now), detection.RememberedEventIds);
         effects.Changed = true;
         var dimensions = new SessionDimensions(probe.Cell, probe.DeviceTac, probe.Vendor, probe.Timestamp);
         if (state.LastSessions[index] is not { } last || last.At <= probe.Timestamp)

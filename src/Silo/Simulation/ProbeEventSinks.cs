@@ -17,7 +17,7 @@ public interface IProbeEventSink
 public sealed class IngestGrainSink(IGrainFactory grains) : IProbeEventSink
 {
     public async Task SendAsync(ImmutableArray<SimulatedRecord> events, CancellationToken cancellationToken) =>
-        await grains.GetGrain<IProbeIngestGrain>(0).IngestAsync([.. events.Select(e => e.Json)], "simulator");
+        await grains.GetGrain<IProbeIngestGrain>(0).IngestAsync(ProbePayloads.FromJson(events.Select(e => e.Json)), "simulator");
 }
 
 /// <summary>

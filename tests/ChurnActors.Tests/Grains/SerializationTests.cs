@@ -61,7 +61,7 @@ public sealed class SerializationTests : IDisposable
         Assert.Equal((4, 1), copy.Windows[0]!.Totals(Start, call));
         Assert.Equal((0, 1), copy.Windows[3]!.Totals(Start, video));
         Assert.Null(copy.Windows[1]);
-        Assert.Equal(original.State.SeenEvents!.Capacity, copy.SeenEvents!.Capacity);
+        Assert.Equal(original.State.SeenEvents!.Count, copy.SeenEvents!.Count);
         Assert.True(copy.SeenEvents.Contains("ok-0"));
         Assert.True(copy.SeenEvents.Contains("fail-1"));
         Assert.False(copy.SeenEvents.Contains("never-seen"));
@@ -156,22 +156,25 @@ public sealed class SerializationTests : IDisposable
     }
 
     [Fact]
-    public void An_event_id_memory_round_trips_and_keeps_evicting_in_order()
+    public void An_event_id_memory_round_trips_with_its_expiries_and_its_bound()
     {
-        var original = new EventIdMemory(16);
+        const long now = 29_000_000;
+        var original = new EventIdMemory();
         for (var i = 0; i < 20; i++)
         {
-            original.Remember($"evt-{i}");
+            original.Remember($"evt-{i}", now + 10 + i, now, 16);
         }
 
         var copy = RoundTrip(original);
 
         Assert.False(copy.Contains("evt-3"));
         Assert.True(copy.Contains("evt-4"));
-        copy.Remember("evt-20");
+        Assert.True(copy.IsBeyondRecall(now + 13));
+        Assert.False(copy.IsBeyondRecall(now + 14));
+        copy.Forget(now + 14);
         Assert.False(copy.Contains("evt-4"));
         Assert.True(copy.Contains("evt-5"));
-        Assert.True(copy.Contains("evt-20"));
+        Assert.True(copy.Contains("evt-19"));
     }
 
     private T RoundTrip<T>(T value)
@@ -194,7 +197,8 @@ public sealed class SerializationTests : IDisposable
     [Fact]
     public void The_largest_subscriber_state_the_bounds_allow_stays_far_below_a_dynamodb_item()
     {
-        var state = new SubscriberState { Msisdn = Msisdn, FirstSeen = Start, SeenEvents = new EventIdMemory(256) };
+        var detection = new DetectionOptions();
+        var state = new SubscriberState { Msisdn = Msisdn, FirstSeen = Start, SeenEvents = new EventIdMemory() };
         foreach (var type in IncidentTypes.All)
         {
             var window = new DetectionOptions().WindowFor(type);
@@ -208,9 +212,9 @@ public sealed class SerializationTests : IDisposable
             state.Decisions[(int)type] = new DecisionView(type.ToWire(), Start, false, $"cooldown after engagement {EngagementIds.New(Msisdn)} until 2026-12-02T12:00:00Z");
         }
 
-        for (var i = 0; i < 256; i++)
+        for (var i = 0; i < detection.RememberedEventIds + 10; i++)
         {
-            state.SeenEvents.Remember(new string('e', 100) + i);
+            state.SeenEvents.Remember(new string('e', 100) + i, 29_000_060 + i, 29_000_000, detection.RememberedEventIds);
         }
 
         for (var i = 0; i < SubscriberProfile.KeptEngagements; i++)
@@ -235,8 +239,8 @@ public sealed class SerializationTests : IDisposable
 
         var bytes = Serializer.SerializeToArray(state);
 
-        // DynamoDB's item limit is 400 KB; the bounds keep a subscriber under a twentieth of it.
-        Assert.InRange(bytes.Length, 1, 20 * 1024);
+        // DynamoDB's item limit is 400 KB; the bounds keep a subscriber under a tenth of it.
+        Assert.InRange(bytes.Length, 1, 40 * 1024);
     }
 
     private static SubscriberProfile Profile(SubscriberState state) => new(

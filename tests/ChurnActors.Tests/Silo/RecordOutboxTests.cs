@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Records;
+using ChurnActors.Tests.Gateway;
 using ChurnActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -38,7 +39,9 @@ public sealed class RecordOutboxTests
         var flood = await silo.Http.PostAsJsonAsync("/api/v1/probe-events", Enumerable.Range(0, 30).Select(_ => Probe.Event(msisdn, "CALL_DROP", true)).ToArray());
         var refused = await silo.Http.PostAsJsonAsync("/api/v1/probe-events", new[] { Probe.Event(msisdn, "LOW_BITRATE", true) });
         Assert.Equal(HttpStatusCode.Accepted, flood.StatusCode);
-        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.Contains("send it again", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("5", refused.Headers.RetryAfter?.ToString());
         Assert.Equal(0, (await ViewAsync(silo, msisdn)).Types.Single(t => t.Type == "LOW_BITRATE").Sessions);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Empty(await LakeReader.ReadTableAsync(silo.LakePath, "incidents"));

@@ -21,7 +21,7 @@ public sealed partial class S3DataLakeTests(S3Server s3) : IDisposable
         ["engagements"] = ["engagement_id", "ts", "msisdn", "type", "cell", "fail_rate", "severity", "status", "reason"],
         ["feedback"] = ["engagement_id", "contact_id", "ts", "msisdn", "cell", "score"],
         ["sentiment"] = ["engagement_id", "ts", "msisdn", "cell", "device_tac", "vendor", "incident_type", "score", "sentiment_before", "sentiment_after", "change_sentiment"],
-        ["rejected"] = ["ts", "source", "reason", "payload"],
+        ["rejected"] = ["ts", "source", "reason", "payload", "payload_length", "payload_sha256"],
     };
 
     private readonly string _download = Path.Combine(Path.GetTempPath(), "churn-test-download-" + Guid.NewGuid().ToString("N"));

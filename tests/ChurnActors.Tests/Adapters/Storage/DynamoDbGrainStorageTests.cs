@@ -289,11 +289,11 @@ public sealed class DynamoDbGrainStorageTests(DynamoDbServer dynamo) : IDisposab
     {
         var state = new SubscriberState { Msisdn = "+447700900123", Sentiment = 7, FirstSeen = Now };
         state.Windows[0] = new IncidentWindow(TimeSpan.FromMinutes(15));
-        state.SeenEvents = new EventIdMemory(256);
+        state.SeenEvents = new EventIdMemory();
         for (var i = 0; i < 4; i++)
         {
             state.Windows[0]!.Add(Now.AddMinutes(-i), failed: i == 2, Now, TimeSpan.FromMinutes(15));
-            state.SeenEvents.Remember($"event-{i}");
+            state.SeenEvents.Remember($"event-{i}", 29_000_015, 29_000_000, 1024);
         }
 
         state.Engagements.Add(new Engagement { Id = "eng-1", Type = IncidentType.CallDrop, Cell = "cell-1", Status = EngagementStatus.Answered, CreatedAt = Now });

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Records;
 using Parquet;
@@ -17,7 +19,7 @@ public sealed class RecordTablesTests
         Assert.Equal("engagements", RecordTables.TableOf(new EngagementRecord(null, At, Msisdn, IncidentType.CallDrop, "c", 0, 0, EngagementStatus.Suppressed, "r")));
         Assert.Equal("feedback", RecordTables.TableOf(new FeedbackRecord("e", "c", At, Msisdn, "cell", 3)));
         Assert.Equal("sentiment", RecordTables.TableOf(new SentimentRecord("e", At, Msisdn, "cell", null, null, IncidentType.CallDrop, 3, 10, 9, -1)));
-        Assert.Equal("rejected", RecordTables.TableOf(new RejectedRecord(At, "http", "r", "{}")));
+        Assert.Equal("rejected", RecordTables.TableOf(RejectedRecord.Of(At, "http", "r", "{}"u8)));
     }
 
     [Fact]
@@ -110,17 +112,45 @@ public sealed class RecordTablesTests
     {
         ChurnRecord[] rows =
         [
-            new RejectedRecord(At, "http", "deviceTac must be 8 digits", """{"eventId":"evt-1","deviceTac":"123"}"""),
-            new RejectedRecord(At.AddSeconds(1), "kinesis", "not valid JSON: end of data", "{"),
+            RejectedRecord.Of(At, "http", "deviceTac must be 8 digits", """{"eventId":"evt-1","deviceTac":"123"}"""u8),
+            RejectedRecord.Of(At.AddSeconds(1), "kinesis", "not valid JSON: end of data", "{"u8),
         ];
 
         var table = await ReadAsync("rejected", rows);
 
-        Assert.Equal(["ts", "source", "reason", "payload"], table.Columns);
+        Assert.Equal(["ts", "source", "reason", "payload", "payload_length", "payload_sha256"], table.Columns);
         Assert.Equal(2, table.Rows);
         Assert.Equal(["http", "kinesis"], table.Strings("source"));
         Assert.Equal(["""{"eventId":"evt-1","deviceTac":"123"}""", "{"], table.Strings("payload"));
+        Assert.Equal([37, 1], table.Values<int>("payload_length"));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData("{"u8)), table.Strings("payload_sha256")[1]);
         Assert.Equal(At.AddSeconds(1).UtcDateTime, table.Times("ts")[1]);
+    }
+
+    [Fact]
+    public async Task Rows_beyond_a_row_group_s_bytes_go_to_further_row_groups_of_one_object()
+    {
+        var payload = Encoding.UTF8.GetBytes(new string('x', RejectedRecord.MaxPayloadBytes));
+        var rows = Enumerable.Range(0, 400).Select(i => (ChurnRecord)RejectedRecord.Of(At, $"http-{i}", "too long", payload)).ToList();
+
+        var bytes = await RecordTables.ToParquetAsync("rejected", rows, CancellationToken.None);
+
+        using var stream = new MemoryStream(bytes);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        Assert.InRange(reader.RowGroupCount, 2, 10);
+        long total = 0;
+        var sources = new List<string?>();
+        for (var group = 0; group < reader.RowGroupCount; group++)
+        {
+            using var rowGroup = reader.OpenRowGroupReader(group);
+            var values = new string?[rowGroup.RowCount];
+            await rowGroup.ReadAsync(reader.Schema.GetDataFields().Single(f => f.Name == "source"), values.AsMemory()!);
+            sources.AddRange(values);
+            total += rowGroup.RowCount;
+        }
+
+        Assert.Equal(400, total);
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => $"http-{i}"), sources);
     }
 
     [Fact]

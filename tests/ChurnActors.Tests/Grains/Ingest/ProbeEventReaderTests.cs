@@ -1,16 +1,17 @@
+using System.Text;
 using System.Text.Json;
 using ChurnActors.Grains.Ingest;
 
 namespace ChurnActors.Tests.Grains.Ingest;
 
-public sealed class ProbeEventParserTests
+public sealed class ProbeEventReaderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void Parses_a_valid_event_and_normalizes_the_msisdn()
     {
-        Assert.True(ProbeEventParser.TryParse(Json(), Now, out var probe, out var reason));
+        Assert.True(Read(Json(), Now, out var probe, out var reason));
 
         Assert.Equal("", reason);
         Assert.Equal(
@@ -25,7 +26,7 @@ public sealed class ProbeEventParserTests
     [InlineData("+44 7700 900123")]
     public void Normalizes_international_forms_to_e164(string msisdn)
     {
-        Assert.True(ProbeEventParser.TryParse(Json(f => f["msisdn"] = msisdn), Now, out var probe, out _));
+        Assert.True(Read(Json(f => f["msisdn"] = msisdn), Now, out var probe, out _));
 
         Assert.Equal("+447700900123", probe?.Msisdn);
     }
@@ -33,7 +34,7 @@ public sealed class ProbeEventParserTests
     [Fact]
     public void Keeps_the_offset_of_the_timestamp()
     {
-        Assert.True(ProbeEventParser.TryParse(Json(f => f["timestamp"] = "2026-11-25T12:58:00+01:00"), Now, out var probe, out _));
+        Assert.True(Read(Json(f => f["timestamp"] = "2026-11-25T12:58:00+01:00"), Now, out var probe, out _));
 
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 11, 58, 0, TimeSpan.Zero), probe?.Timestamp);
         Assert.Equal(TimeSpan.FromHours(1), probe?.Timestamp.Offset);
@@ -48,7 +49,7 @@ public sealed class ProbeEventParserTests
             f.Remove("vendor");
         });
 
-        Assert.True(ProbeEventParser.TryParse(json, Now, out var probe, out _));
+        Assert.True(Read(json, Now, out var probe, out _));
 
         Assert.Null(probe?.DeviceTac);
         Assert.Null(probe?.Vendor);
@@ -60,7 +61,7 @@ public sealed class ProbeEventParserTests
     [InlineData("fail", true)]
     public void Parses_the_status(string status, bool failed)
     {
-        Assert.True(ProbeEventParser.TryParse(Json(f => f["status"] = status), Now, out var probe, out _));
+        Assert.True(Read(Json(f => f["status"] = status), Now, out var probe, out _));
 
         Assert.Equal(failed, probe?.Failed);
     }
@@ -72,7 +73,7 @@ public sealed class ProbeEventParserTests
     [InlineData("VIDEO_STALLING", IncidentType.VideoStalling)]
     public void Accepts_the_type_in_any_case(string type, IncidentType expected)
     {
-        Assert.True(ProbeEventParser.TryParse(Json(f => f["type"] = type), Now, out var probe, out _));
+        Assert.True(Read(Json(f => f["type"] = type), Now, out var probe, out _));
 
         Assert.Equal(expected, probe?.Type);
     }
@@ -105,7 +106,7 @@ public sealed class ProbeEventParserTests
     [Fact]
     public void Refuses_an_event_id_longer_than_128_characters()
     {
-        Assert.True(ProbeEventParser.TryParse(Json(f => f["eventId"] = new string('e', 128)), Now, out _, out _));
+        Assert.True(Read(Json(f => f["eventId"] = new string('e', 128)), Now, out _, out _));
 
         AssertRefused(Json(f => f["eventId"] = new string('e', 129)), "eventId is longer than 128 characters");
     }
@@ -151,7 +152,7 @@ public sealed class ProbeEventParserTests
     [Fact]
     public void Accepts_a_timestamp_up_to_five_minutes_ahead()
     {
-        Assert.True(ProbeEventParser.TryParse(Json(f => f["timestamp"] = "2026-11-25T12:05:00Z"), Now, out _, out _));
+        Assert.True(Read(Json(f => f["timestamp"] = "2026-11-25T12:05:00Z"), Now, out _, out _));
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class ProbeEventParserTests
     [Fact]
     public void Refuses_a_cell_longer_than_64_characters()
     {
-        Assert.True(ProbeEventParser.TryParse(Json(f => f["cell"] = new string('c', 64)), Now, out _, out _));
+        Assert.True(Read(Json(f => f["cell"] = new string('c', 64)), Now, out _, out _));
 
         AssertRefused(Json(f => f["cell"] = new string('c', 65)), "cell is longer than 64 characters");
     }
@@ -185,9 +186,9 @@ public sealed class ProbeEventParserTests
     }
 
     [Theory]
-    [InlineData("[]", "array")]
-    [InlineData("\"event\"", "string")]
-    [InlineData("42", "number")]
+    [InlineData("[]", "an array")]
+    [InlineData("\"event\"", "a string")]
+    [InlineData("42", "a number")]
     public void Refuses_what_is_not_a_json_object(string json, string kind)
     {
         AssertRefused(json, $"a probe event must be a JSON object, not {kind}");
@@ -202,21 +203,137 @@ public sealed class ProbeEventParserTests
         AssertRefused(json, "not valid JSON");
     }
 
-    [Fact]
-    public void Parses_an_element_of_a_batch()
+    [Theory]
+    [InlineData("status", "\"OK\"")]
+    [InlineData("msisdn", "\"447700900999\"")]
+    [InlineData("eventId", "\"evt-2\"")]
+    public void Refuses_a_field_given_twice_naming_it(string field, string second)
     {
-        using var batch = JsonDocument.Parse($"[{Json()}, 7]");
-        var elements = batch.RootElement.EnumerateArray().ToList();
+        var json = Json().TrimEnd('}') + $",\"{field}\":{second}}}";
 
-        Assert.True(ProbeEventParser.TryParse(elements[0], Now, out var probe, out _));
-        Assert.Equal("evt-1", probe?.EventId);
-        Assert.False(ProbeEventParser.TryParse(elements[1], Now, out _, out var reason));
-        Assert.Contains("must be a JSON object", reason, StringComparison.Ordinal);
+        AssertRefused(json, $"{field} appears twice");
     }
 
-    private static void AssertRefused(string json, string reasonPart)
+    [Fact]
+    public void A_field_spelled_with_escapes_is_the_same_field()
     {
-        Assert.False(ProbeEventParser.TryParse(json, Now, out var probe, out var reason));
+        var json = Json().TrimEnd('}') + ",\"st\\u0061tus\":\"OK\"}";
+
+        AssertRefused(json, "status appears twice");
+    }
+
+    [Fact]
+    public void Ignores_fields_the_contract_does_not_name()
+    {
+        var json = Json(f =>
+        {
+            f["probeVendorField"] = new { nested = new[] { 1, 2, 3 } };
+            f["another"] = "\u0001 is fine where nobody reads it";
+        });
+
+        Assert.True(Read(json, Now, out var probe, out var reason), reason);
+        Assert.Equal("evt-1", probe!.EventId);
+    }
+
+    [Theory]
+    [InlineData("vendor")]
+    [InlineData("cell")]
+    [InlineData("eventId")]
+    [InlineData("msisdn")]
+    [InlineData("type")]
+    public void Refuses_an_unpaired_surrogate_in_any_string_field(string field)
+    {
+        var json = Json(f => f[field] = "PLACEHOLDER").Replace("PLACEHOLDER", "x\\ud800y", StringComparison.Ordinal);
+
+        AssertRefused(json, $"{field} is not valid text");
+    }
+
+    [Fact]
+    public void Refuses_bytes_that_are_not_utf8_saying_where()
+    {
+        var json = Encoding.UTF8.GetBytes(Json(f => f["cell"] = "PLACEHOLDER"));
+        var at = Encoding.UTF8.GetString(json).IndexOf("PLACEHOLDER", StringComparison.Ordinal);
+        json[at] = 0xC3;
+        json[at + 1] = 0x28;
+
+        AssertRefused(json, $"not UTF-8 text: the byte 0xC3 at position {at}");
+    }
+
+    [Theory]
+    [InlineData("cell", "cell-\\u0000")]
+    [InlineData("cell", "line\\r\\nbreak")]
+    [InlineData("vendor", "Eric\\u0007sson")]
+    [InlineData("eventId", "evt\\u001b[31m")]
+    [InlineData("vendor", "\\u200fEricsson")]
+    [InlineData("cell", "cell\\u200b1")]
+    [InlineData("eventId", "evt\\u0085")]
+    public void Refuses_control_and_invisible_format_characters(string field, string escaped)
+    {
+        var json = Json(f => f[field] = "PLACEHOLDER").Replace("PLACEHOLDER", escaped, StringComparison.Ordinal);
+
+        AssertRefused(json, $"{field} has the invisible or control character");
+    }
+
+    [Fact]
+    public void Refuses_a_raw_control_character_as_invalid_json()
+    {
+        var json = Encoding.UTF8.GetBytes(Json(f => f["cell"] = "cell-X"));
+        json[Array.IndexOf(json, (byte)'X')] = 0x01;
+
+        AssertRefused(json, "not valid JSON");
+    }
+
+    [Theory]
+    [InlineData("eventId")]
+    [InlineData("cell")]
+    [InlineData("timestamp")]
+    public void Refuses_a_number_where_a_string_belongs(string field)
+    {
+        AssertRefused(Json(f => f[field] = 12345), $"{field} must be a string, not a number");
+    }
+
+    [Theory]
+    [InlineData("++447400920001", "may have a + only as its first character")]
+    [InlineData("+-447400920001", "may have a space, dash or dot only after a digit")]
+    [InlineData("+447400930001 x5", "has letters")]
+    [InlineData("+４４7400920001", "has the character U+FF14")]
+    [InlineData("+٤٤7400920001", "has the character U+0664")]
+    [InlineData("\u200f+447400920001", "has the invisible or control character U+200F")]
+    public void Refuses_lenient_spellings_of_a_number(string msisdn, string reasonPart)
+    {
+        var json = Json(f => f["msisdn"] = "PLACEHOLDER").Replace("PLACEHOLDER", msisdn, StringComparison.Ordinal);
+
+        AssertRefused(json, reasonPart);
+    }
+
+    [Fact]
+    public void Refuses_more_than_one_value()
+    {
+        AssertRefused(Json() + " {}", "there is more after the event's object");
+    }
+
+    [Fact]
+    public void Reads_an_event_padded_with_whitespace()
+    {
+        Assert.True(Read("  \n" + Json() + "\r\n ", Now, out _, out var reason), reason);
+    }
+
+    [Fact]
+    public void Refuses_nesting_deeper_than_any_input_needs_without_failing()
+    {
+        var json = Json().TrimEnd('}') + ",\"deep\":" + new string('[', 100) + new string(']', 100) + "}";
+
+        AssertRefused(json, "not valid JSON");
+    }
+
+    private static bool Read(string json, DateTimeOffset now, out ProbeEvent? probe, out string reason) =>
+        ProbeEventReader.TryRead(Encoding.UTF8.GetBytes(json), now, out probe, out reason);
+
+    private static void AssertRefused(string json, string reasonPart) => AssertRefused(Encoding.UTF8.GetBytes(json), reasonPart);
+
+    private static void AssertRefused(byte[] json, string reasonPart)
+    {
+        Assert.False(ProbeEventReader.TryRead(json, Now, out var probe, out var reason));
         Assert.Null(probe);
         Assert.Contains(reasonPart, reason, StringComparison.Ordinal);
     }
