@@ -130,6 +130,11 @@ public static class ChurnSiloHost
                     sp => DependencyHealthCheck.Stream(sp.GetRequiredKeyedService<KinesisClient>(provider), stream),
                     HealthStatus.Unhealthy,
                     [GatewayHosting.ReadyTag]));
+                services.AddHealthChecks().Add(new HealthCheckRegistration(
+                    $"kinesis-{provider}-progress",
+                    sp => new ShardProgressHealthCheck(sp.GetRequiredKeyedService<KinesisShardProgress>(provider)),
+                    HealthStatus.Unhealthy,
+                    [GatewayHosting.ReadyTag]));
             }
         }
 

@@ -17,6 +17,7 @@ public sealed partial class KinesisQueueReceiver(
     ShardCheckpoints checkpoints,
     IKinesisRecordDecoder decoder,
     IKinesisCheckpointBarrier? barrier,
+    KinesisShardProgress progress,
     Func<CancellationToken, Task<IReadOnlyList<KinesisShard>>> listShards,
     string shardId,
     string owner,
@@ -90,6 +91,8 @@ public sealed partial class KinesisQueueReceiver(
         }
 
         reader.Throttled = 0;
+        reader.Behind = read.MillisBehindLatest;
+        progress.Read(reader.ShardId, read.Records.Count > 0 || read.MillisBehindLatest > 0 || HasUndelivered(reader));
 
         // Decoded before the reader moves on: if decoding fails (the rejections cannot be recorded), the same read is made again.
         var deliveries = read.Records.Count > 0
@@ -113,6 +116,7 @@ public sealed partial class KinesisQueueReceiver(
         {
             reader.State = ReaderState.ReadToEnd;
             _nextDiscoveryAt = now;
+            progress.Stopped(reader.ShardId);
             LogShardEnded(logger, options.StreamName, reader.ShardId);
         }
 
@@ -164,8 +168,11 @@ public sealed partial class KinesisQueueReceiver(
             _undelivered.Dequeue();
             done.Reader.Delivered = done.SequenceNumber ?? done.Reader.Delivered;
             done.Reader.DeliveredToEnd |= done.EndsShard;
+            progress.Advanced(done.Reader.ShardId, caughtUp: done.Reader.Behind == 0 && !HasUndelivered(done.Reader));
         }
     }
+
+    private bool HasUndelivered(ShardReader reader) => _undelivered.Any(d => d.Reader == reader);
 
     private async Task CheckpointAsync(bool force, CancellationToken cancellationToken)
     {
@@ -198,6 +205,7 @@ public sealed partial class KinesisQueueReceiver(
             catch (ShardLostException exception)
             {
                 reader.State = ReaderState.Lost;
+                progress.Stopped(reader.ShardId);
                 LogShardLost(logger, exception.Message);
             }
         }
@@ -251,6 +259,7 @@ public sealed partial class KinesisQueueReceiver(
     {
         _known.Add(shard);
         var checkpoint = await checkpoints.ClaimAsync(shard, owner, cancellationToken);
+        progress.Started(shard);
         _readers.Add(new ShardReader(shard, checkpoint)
         {
             State = checkpoint.Ended ? ReaderState.Finished : ReaderState.WaitingForParents,
@@ -308,6 +317,9 @@ public sealed partial class KinesisQueueReceiver(
         public DateTimeOffset NextReadAt { get; set; }
 
         public int Throttled { get; set; }
+
+        /// <summary>How far behind the shard's tip the last read was (Kinesis' MillisBehindLatest).</summary>
+        public long Behind { get; set; }
     }
 
     /// <summary>A read of a shard whose batches go up to <see cref="LastToken"/>.</summary>

@@ -44,6 +44,11 @@ public static class KinesisStreamExtensions
                 sp.GetService<TimeProvider>() ?? TimeProvider.System,
                 sp.GetRequiredService<ILogger<KinesisClient>>());
         });
+        services.AddKeyedSingleton(name, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<KinesisStreamOptions>>().Get(name);
+            return new KinesisShardProgress(options.StreamName, options.StallAfter, sp.GetService<TimeProvider>() ?? TimeProvider.System);
+        });
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.TryAddKeyedSingleton<OrleansKinesisCodec>(name);
         services.TryAddKeyedSingleton<IKinesisRecordDecoder>(name, (sp, key) => sp.GetRequiredKeyedService<OrleansKinesisCodec>(key));

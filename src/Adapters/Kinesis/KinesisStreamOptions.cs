@@ -31,6 +31,9 @@ public sealed class KinesisStreamOptions
     /// <summary>How often delivered positions are written to the checkpoint table.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A shard whose delivered position stands still this long while records wait makes the silo not ready.</summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How often the shard list is read again to find the children of split or merged shards.</summary>
     public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

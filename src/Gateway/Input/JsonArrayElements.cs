@@ -22,7 +22,8 @@ public static class JsonArrayElements
     {
         count = 0;
         problem = "";
-        var at = SkipWhitespace(json, json.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0);
+        ReadOnlySpan<byte> byteOrderMark = [0xEF, 0xBB, 0xBF];
+        var at = SkipWhitespace(json, json.StartsWith(byteOrderMark) ? byteOrderMark.Length : 0);
         if (at == json.Length)
         {
             problem = "The body is empty; send a JSON array of probe events.";

@@ -95,6 +95,11 @@ public sealed class StreamsOptions : IValidatableObject
             yield return new ValidationResult("must be between 00:00:00.1 and 00:10:00", [$"{Section}:Kinesis:CheckpointInterval"]);
         }
 
+        if (Kinesis.StallAfter < TimeSpan.FromSeconds(1) || Kinesis.StallAfter > TimeSpan.FromHours(1))
+        {
+            yield return new ValidationResult("must be between 00:00:01 and 01:00:00", [$"{Section}:Kinesis:StallAfter"]);
+        }
+
         if (Kinesis.Shards is < 1 or > 500)
         {
             yield return new ValidationResult("must be 1 to 500 (shards of a stream created on a local server)", [$"{Section}:Kinesis:Shards"]);
@@ -120,4 +125,7 @@ public sealed class KinesisStreamsOptions
 
     /// <summary>How often the probe stream's delivered positions are checkpointed (a replay after a crash starts there).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A shard whose delivered position stands still this long while records wait makes the silo not ready.</summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(60);
 }

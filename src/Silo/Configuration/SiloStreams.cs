@@ -69,6 +69,7 @@ public static class SiloStreams
         options.CheckpointTable = kinesis.CheckpointTable;
         options.ServiceId = clustering.ServiceId;
         options.CreateWithShards = kinesis.ServiceUrl is null ? 0 : kinesis.Shards;
+        options.StallAfter = kinesis.StallAfter;
     }
 
     /// <summary>The record stream's checkpoint may pass only records already in the lake: every archiver flushes first.</summary>

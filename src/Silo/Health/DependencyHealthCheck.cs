@@ -46,3 +46,16 @@ public sealed class DependencyHealthCheck(string what, Func<CancellationToken, T
         }
     }
 }
+
+/// <summary>Not ready while a shard this silo reads has stood still with records waiting (<see cref="ChurnActors.Adapters.Kinesis.KinesisShardProgress"/>).</summary>
+public sealed class ShardProgressHealthCheck(ChurnActors.Adapters.Kinesis.KinesisShardProgress progress) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var stalled = progress.Stalled();
+        return Task.FromResult(stalled.Count == 0
+            ? HealthCheckResult.Healthy($"stream {progress.StreamName}: {progress.Shards} shards read here, none stalled")
+            : HealthCheckResult.Unhealthy($"stream {progress.StreamName}: " + string.Join(
+                "; ", stalled.Select(s => $"shard {s.Shard} has not advanced for {s.Still.TotalSeconds:F0} s while records wait"))));
+    }
+}

@@ -42,7 +42,11 @@ public sealed class CellsAndStatsApiTests(ChurnHost host)
     [Theory]
     [InlineData("0")]
     [InlineData("1001")]
-    public async Task Top_outside_its_range_is_a_problem(string top)
+    [InlineData("abc")]
+    [InlineData("1e12")]
+    [InlineData("-5")]
+    [InlineData("99999999999999999999")]
+    public async Task Top_outside_its_range_or_not_a_number_is_a_problem(string top)
     {
         var response = await host.Http.GetAsync($"/api/v1/cells?top={top}");
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid-top");

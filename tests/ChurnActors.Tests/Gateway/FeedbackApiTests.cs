@@ -24,6 +24,22 @@ public sealed class FeedbackApiTests(ChurnHost host)
         await AssertUnchangedAsync(msisdn, answered);
     }
 
+    [Theory]
+    [InlineData("\"score\":\"4\"", "score must be a whole number")]
+    [InlineData("\"score\":4,\"score\":1", "score appears twice")]
+    [InlineData("\"score\":4.0", "score must be a whole number")]
+    public async Task A_score_that_is_not_exactly_one_number_is_refused_and_changes_nothing(string scoreField, string detailPart)
+    {
+        var (msisdn, answered) = await AnsweredEngagementAsync();
+        var body = $$"""{"contactId":"c-strict","engagementId":"{{answered.Engagements.Single().EngagementId}}","msisdn":"{{msisdn}}",{{scoreField}}}""";
+
+        var response = await host.PostSignedAsync(System.Text.Encoding.UTF8.GetBytes(body));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "malformed-json");
+        Assert.Contains(detailPart, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertUnchangedAsync(msisdn, answered);
+    }
+
     [Fact]
     public async Task An_already_answered_engagement_refuses_another_answer()
     {

@@ -94,4 +94,36 @@ public sealed class ProbeEventsApiTests(ChurnHost host)
         Assert.Equal(10_000, result!.Accepted);
         Assert.Equal(100, (await host.GetSubscriberAsync(subscribers[42]))!.Types.Single(t => t.Type == "LOW_BITRATE").Sessions);
     }
+
+    [Fact]
+    public async Task A_broken_element_costs_only_itself()
+    {
+        var good = Probe.NewMsisdn();
+        var valid = JsonSerializer.Serialize(Probe.Event(good, "CALL_DROP", false));
+        var broken = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Probe.Event(good, "CALL_DROP", false)).Replace("234-15-00TEST1", "234-15-00TEST\u0001", StringComparison.Ordinal));
+        broken[Array.IndexOf(broken, (byte)'\\')] = 0x01;
+        var body = System.Text.Encoding.UTF8.GetBytes($"[{valid},{valid.Replace("\"status\":\"OK\"", "\"status\":\"OK\",\"status\":\"FAIL\"", StringComparison.Ordinal)},").Concat(broken).Concat("]"u8.ToArray()).ToArray();
+
+        var response = await host.Http.PostAsync("/api/v1/probe-events", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<ProbeBatchResult>(JsonSerializerOptions.Web);
+        Assert.Equal(1, result!.Accepted);
+        Assert.Collection(
+            result.Rejected,
+            r => Assert.True(r.Index == 1 && r.Reason.Contains("status appears twice", StringComparison.Ordinal), r.Reason),
+            r => Assert.True(r.Index == 2 && r.Reason.Contains("not valid JSON", StringComparison.Ordinal), r.Reason));
+        Assert.Equal(1, (await host.GetSubscriberAsync(good))!.Types.Single(t => t.Type == "CALL_DROP").Sessions);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_refused_with_413_before_anything_is_read()
+    {
+        var body = new ByteArrayContent(new byte[(16 * 1024 * 1024) + 1]) { Headers = { ContentType = new("application/json") } };
+
+        var response = await host.Http.PostAsync("/api/v1/probe-events", body);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "body-too-large");
+        Assert.Contains("16777216 bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }

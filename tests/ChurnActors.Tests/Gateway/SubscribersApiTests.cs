@@ -78,15 +78,29 @@ public sealed class SubscribersApiTests(ChurnHost host)
     }
 
     [Theory]
-    [InlineData("{}")]
-    [InlineData("{\"optOut\": \"yes\"}")]
-    [InlineData("[]")]
-    public async Task A_bad_opt_out_body_is_a_problem_and_changes_nothing(string body)
+    [InlineData("{}", "optOut is required")]
+    [InlineData("{\"optOut\": \"yes\"}", "optOut must be true or false, not a string")]
+    [InlineData("[]", "must be one JSON object")]
+    [InlineData("{\"optOut\": tru", "not valid JSON")]
+    [InlineData("{\"optOut\": true, \"optOut\": false}", "optOut appears twice")]
+    [InlineData("{\"optOut\": 1}", "not a number")]
+    public async Task A_bad_opt_out_body_is_a_problem_saying_what_is_wrong_and_changes_nothing(string body, string detailPart)
     {
         var msisdn = Probe.NewMsisdn();
         var response = await host.Http.PutAsync($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}/opt-out", Probe.Json(body));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid-opt-out");
+        Assert.Contains(detailPart, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Null(await host.GetSubscriberAsync(msisdn));
+    }
+
+    [Theory]
+    [InlineData("++447700900123", "may have a + only as its first character")]
+    [InlineData("+447700900123 x5", "has letters")]
+    [InlineData("+４４7700900123", "U+FF14")]
+    public async Task A_lenient_spelling_of_a_number_is_refused_with_the_reason(string msisdn, string detailPart)
+    {
+        var response = await host.Http.GetAsync($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid-msisdn");
+        Assert.Contains(detailPart, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 }

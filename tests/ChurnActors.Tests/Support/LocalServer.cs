@@ -11,6 +11,7 @@ namespace ChurnActors.Tests.Support;
 public sealed class LocalServer : IAsyncDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private LocalServer(Process process, Uri url)
     {
@@ -75,6 +76,12 @@ public sealed class LocalServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

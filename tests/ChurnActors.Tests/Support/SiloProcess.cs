@@ -13,6 +13,8 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly StreamWriter _log;
+    private bool _closed;
 
     private SiloProcess(Process process, Uri address, int siloPort)
     {
@@ -20,6 +22,8 @@ public sealed class SiloProcess : IAsyncDisposable
         Address = address;
         SiloPort = siloPort;
         Http = new HttpClient { BaseAddress = address };
+        LogFile = Path.Combine(Path.GetTempPath(), $"churn-silo-{siloPort}-{Guid.NewGuid():N}.log");
+        _log = new StreamWriter(LogFile) { AutoFlush = true };
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
@@ -35,6 +39,26 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>The last lines the silo wrote, for a failure message.</summary>
     public string Output => string.Join('\n', _output);
+
+    /// <summary>Every line the silo wrote, standard output and error, removed with it.</summary>
+    public string LogFile { get; }
+
+    /// <summary>Every line written so far (the log file read while the silo may still write).</summary>
+    public IReadOnlyList<string> AllLines()
+    {
+        lock (_log)
+        {
+            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var lines = new List<string>();
+            while (reader.ReadLine() is { } line)
+            {
+                lines.Add(line);
+            }
+
+            return lines;
+        }
+    }
 
     public static async Task<SiloProcess> StartAsync(IDictionary<string, string?> settings)
     {
@@ -115,6 +139,13 @@ public sealed class SiloProcess : IAsyncDisposable
         Http.Dispose();
         await KillAsync();
         _process.Dispose();
+        lock (_log)
+        {
+            _closed = true;
+            _log.Dispose();
+        }
+
+        File.Delete(LogFile);
     }
 
     private void Keep(string? line)
@@ -122,6 +153,14 @@ public sealed class SiloProcess : IAsyncDisposable
         if (line is null)
         {
             return;
+        }
+
+        lock (_log)
+        {
+            if (!_closed)
+            {
+                _log.WriteLine(line);
+            }
         }
 
         _output.Enqueue(line);

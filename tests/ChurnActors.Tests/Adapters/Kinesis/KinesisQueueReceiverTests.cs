@@ -51,7 +51,59 @@ public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbSer
         Assert.Equal(((KinesisSequenceToken)second[^1].SequenceToken).KinesisSequenceNumber, checkpoint!.SequenceNumber);
     }
 
-    private async Task<KinesisQueueReceiver> ReceiverAsync(KinesisClient client, string stream, IKinesisRecordDecoder decoder, string? table = null)
+    [Fact]
+    public async Task A_shard_that_cannot_move_while_records_wait_is_reported_stalled_until_its_records_are_delivered()
+    {
+        var stream = await kinesis.CreateStreamAsync(shards: 1);
+        var client = kinesis.Client();
+        await client.PutRecordsAsync(stream, [.. Enumerable.Range(0, 3).Select(i => Text($"r{i}"))], CancellationToken.None);
+        var progress = new KinesisShardProgress(stream, TimeSpan.FromMilliseconds(300), TimeProvider.System);
+        var decoder = new TextDecoder { FailuresLeft = int.MaxValue };
+        var shard = (await client.ListShardsAsync(stream, CancellationToken.None)).Single().ShardId;
+        var receiver = await ReceiverAsync(client, stream, decoder, progress: progress);
+        var failing = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => receiver.GetQueueMessagesAsync(100, CancellationToken.None));
+        if (failing.Elapsed < TimeSpan.FromMilliseconds(200))
+        {
+            Assert.Empty(progress.Stalled());
+        }
+
+        while (failing.Elapsed < TimeSpan.FromMilliseconds(600))
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => receiver.GetQueueMessagesAsync(100, CancellationToken.None));
+        }
+
+        var stalled = Assert.Single(progress.Stalled());
+        Assert.Equal(shard, stalled.Shard);
+        Assert.True(stalled.Still >= TimeSpan.FromMilliseconds(300));
+
+        decoder.FailuresLeft = 0;
+        var batches = await ReadBatchesUntilAsync(receiver, 3);
+        Assert.Single(progress.Stalled());
+        await receiver.MessagesDeliveredAsync(batches, CancellationToken.None);
+        Assert.Empty(progress.Stalled());
+    }
+
+    [Fact]
+    public async Task An_idle_shard_is_never_stalled()
+    {
+        var stream = await kinesis.CreateStreamAsync(shards: 1);
+        var client = kinesis.Client();
+        var progress = new KinesisShardProgress(stream, TimeSpan.FromMilliseconds(100), TimeProvider.System);
+        var receiver = await ReceiverAsync(client, stream, new TextDecoder(), progress: progress);
+
+        for (var read = 0; read < 5; read++)
+        {
+            Assert.Empty(await receiver.GetQueueMessagesAsync(100, CancellationToken.None));
+            await Task.Delay(50);
+        }
+
+        Assert.Empty(progress.Stalled());
+        Assert.Equal(1, progress.Shards);
+    }
+
+    private async Task<KinesisQueueReceiver> ReceiverAsync(KinesisClient client, string stream, IKinesisRecordDecoder decoder, string? table = null, KinesisShardProgress? progress = null)
     {
         var shards = await client.ListShardsAsync(stream, CancellationToken.None);
         var checkpoints = new ShardCheckpoints(dynamo.Client, table ?? DynamoDbServer.NewTableName(), "tests", stream, NullLogger.Instance);
@@ -64,6 +116,7 @@ public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbSer
             checkpoints,
             decoder,
             barrier: null,
+            progress ?? new KinesisShardProgress(stream, TimeSpan.FromMinutes(1), TimeProvider.System),
             token => client.ListShardsAsync(stream, token),
             shards.Single().ShardId,
             "test-owner",

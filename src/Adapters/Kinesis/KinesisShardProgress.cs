@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+
+namespace ChurnActors.Adapters.Kinesis;
+
+/// <summary>
+/// How the shards this silo reads are moving, for readiness: a shard whose delivered position has not
+/// advanced for <see cref="KinesisStreamOptions.StallAfter"/> while records wait (read but not
+/// delivered, failing to decode, or the shard reporting it is behind) makes the silo not ready, so a
+/// stuck shard is seen rather than silently waiting.
+/// </summary>
+public sealed class KinesisShardProgress(string streamName, TimeSpan stallAfter, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, Shard> _shards = new(StringComparer.Ordinal);
+
+    /// <summary>The shard is read from here on (taken, or taken again).</summary>
+    public void Started(string shardId) => _shards[shardId] = new Shard(time.GetUtcNow());
+
+    /// <summary>A read came back: <paramref name="waiting"/> when records are there that are not delivered yet.</summary>
+    public void Read(string shardId, bool waiting)
+    {
+        if (_shards.TryGetValue(shardId, out var shard))
+        {
+            shard.Waiting = waiting;
+        }
+    }
+
+    /// <summary>The shard's delivered position moved.</summary>
+    public void Advanced(string shardId, bool caughtUp)
+    {
+        if (_shards.TryGetValue(shardId, out var shard))
+        {
+            shard.AdvancedAt = time.GetUtcNow();
+            shard.Waiting &= !caughtUp;
+        }
+    }
+
+    /// <summary>The shard is no longer read by this silo (ended, or taken by another).</summary>
+    public void Stopped(string shardId) => _shards.TryRemove(shardId, out _);
+
+    /// <summary>The shards stalled now, with how long they have not moved.</summary>
+    public IReadOnlyList<(string Shard, TimeSpan Still)> Stalled()
+    {
+        var now = time.GetUtcNow();
+        return [.. _shards
+            .Where(s => s.Value.Waiting && now - s.Value.AdvancedAt >= stallAfter)
+            .Select(s => (s.Key, now - s.Value.AdvancedAt))
+            .OrderBy(s => s.Key, StringComparer.Ordinal)];
+    }
+
+    public string StreamName => streamName;
+
+    public int Shards => _shards.Count;
+
+    private sealed class Shard(DateTimeOffset start)
+    {
+        public DateTimeOffset AdvancedAt { get; set; } = start;
+
+        public bool Waiting { get; set; }
+    }
+}
