@@ -71,7 +71,7 @@ public static class FrameworkProblems
 
     /// <summary>Failures of the cluster or its storage, not of the request: a retry can succeed.</summary>
     private static bool IsUnavailable(Exception exception) =>
-        exception is OrleansException or TimeoutException or TaskCanceledException or IOException
+        exception is OrleansException or TimeoutException or OperationCanceledException or IOException
         || exception.GetType().Namespace?.StartsWith("Amazon", StringComparison.Ordinal) == true
         || exception.GetType().Name is "RecordsPendingException" or "RecordsNotPublishedException" or "ArchiveUnavailableException"
         || (exception.InnerException is { } inner && IsUnavailable(inner));
