@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using ChurnActors.Adapters.Aws;
 using ChurnActors.Grains.Archive;
 
 namespace ChurnActors.Adapters.Archive;
@@ -33,6 +34,7 @@ public sealed class S3ArchiveSink(IAmazonS3 s3, string bucket, string? kmsKeyId)
             request.ServerSideEncryptionKeyManagementServiceKeyId = kmsKeyId;
         }
 
+        AwsUsage.Request("s3", "PutObject");
         await s3.PutObjectAsync(request, cancellationToken);
     }
 }

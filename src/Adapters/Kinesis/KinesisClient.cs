@@ -127,6 +127,7 @@ public sealed partial class KinesisClient(
         {
             var entries = pending.Select(i => new PutRecordsEntry(records[i].Data, records[i].PartitionKey, records[i].ExplicitHashKey)).ToList();
             using var response = await SendAsync("PutRecords", KinesisJson.Default.PutRecordsRequest, new PutRecordsRequest(stream, entries), cancellationToken);
+            AwsUsage.KinesisPut(stream, [.. entries.Select(e => e.Data.Length + Encoding.UTF8.GetByteCount(e.PartitionKey))]);
             var result = Read(response, KinesisJson.Default.PutRecordsResponse);
             if (result.Records.Count != pending.Count)
             {
@@ -180,6 +181,7 @@ public sealed partial class KinesisClient(
             KinesisException failure;
             try
             {
+                AwsUsage.Request("kinesis", operation);
                 var response = await http.SendAsync(message, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using ChurnActors.Adapters.Aws;
 using ChurnActors.Adapters.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -38,6 +39,7 @@ public sealed partial class ShardCheckpoints(IAmazonDynamoDB dynamo, string tabl
         var response = await dynamo.GetItemAsync(
             new GetItemRequest { TableName = table, Key = Key(shardId), ConsistentRead = true },
             cancellationToken);
+        AwsUsage.DynamoDbRead(table, "GetItem", ItemBytes(response.Item), consistent: true);
         if (response.Item is not { Count: > 0 } item)
         {
             return null;
@@ -124,8 +126,19 @@ public sealed partial class ShardCheckpoints(IAmazonDynamoDB dynamo, string tabl
             }
         }
 
-        await dynamo.PutItemAsync(request, cancellationToken);
+        try
+        {
+            await dynamo.PutItemAsync(request, cancellationToken);
+        }
+        finally
+        {
+            // A refused conditional write costs its unit too.
+            AwsUsage.DynamoDbWrite(table, "PutItem", ItemBytes(item));
+        }
     }
+
+    private static int ItemBytes(Dictionary<string, AttributeValue>? item) =>
+        item?.Sum(a => a.Key.Length + System.Text.Encoding.UTF8.GetByteCount(a.Value.S ?? a.Value.N ?? "") + (a.Value.BOOL is null ? 0 : 1)) ?? 0;
 
     private Dictionary<string, AttributeValue> Key(string shardId) => new()
     {

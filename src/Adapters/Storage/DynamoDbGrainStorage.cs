@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using ChurnActors.Adapters.Aws;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -35,19 +36,10 @@ public sealed partial class DynamoDbGrainStorage(
     /// <summary>DynamoDB's item size limit, attribute names and values together.</summary>
     public const int MaxItemBytes = 400 * 1024;
 
-
     private long _writes;
-    private long _writeUnits;
-    private long _readUnits;
 
-    /// <summary>Writes (puts and clears) this storage made since the silo started.</summary>
+    /// <summary>Writes (puts and clears) this storage made since the silo started; what they cost goes to <see cref="AwsUsage"/>.</summary>
     public long Writes => Interlocked.Read(ref _writes);
-
-    /// <summary>On-demand write request units those writes cost (one per started KB of item).</summary>
-    public long WriteUnits => Interlocked.Read(ref _writeUnits);
-
-    /// <summary>On-demand read request units of the strongly consistent reads (one per started 4 KB).</summary>
-    public long ReadUnits => Interlocked.Read(ref _readUnits);
 
     public string TableName => options.TableName;
 
@@ -65,13 +57,13 @@ public sealed partial class DynamoDbGrainStorage(
 
         if (response.Item is not { Count: > 0 } item)
         {
-            Interlocked.Increment(ref _readUnits);
+            AwsUsage.DynamoDbRead(options.TableName, "GetItem", 0, consistent: true);
             Reset(grainState);
             return;
         }
 
         var data = item.TryGetValue(DataAttribute, out var stored) ? stored.B : null;
-        Interlocked.Add(ref _readUnits, Units(ItemSize(item, (int)(data?.Length ?? 0)), 4096));
+        AwsUsage.DynamoDbRead(options.TableName, "GetItem", ItemSize(item, (int)(data?.Length ?? 0)), consistent: true);
 
         grainState.ETag = item[ETagAttribute].N;
         if (data is not null)
@@ -111,7 +103,7 @@ public sealed partial class DynamoDbGrainStorage(
             TableName = options.TableName,
             Item = item,
         }, grainState.ETag)));
-        Interlocked.Add(ref _writeUnits, Units(size, 1024));
+        AwsUsage.DynamoDbWrite(options.TableName, "PutItem", size);
         grainState.ETag = etag;
         grainState.RecordExists = true;
     }
@@ -125,7 +117,7 @@ public sealed partial class DynamoDbGrainStorage(
                 TableName = options.TableName,
                 Key = Key(grainId, stateName),
             }, grainState.ETag)));
-            Interlocked.Increment(ref _writeUnits);
+            AwsUsage.DynamoDbWrite(options.TableName, "DeleteItem", 0);
             Reset(grainState);
             return;
         }
@@ -138,7 +130,7 @@ public sealed partial class DynamoDbGrainStorage(
             TableName = options.TableName,
             Item = item,
         }, grainState.ETag)));
-        Interlocked.Increment(ref _writeUnits);
+        AwsUsage.DynamoDbWrite(options.TableName, "PutItem", ItemSize(item, 0));
         grainState.State = activators.GetActivator<T>().Create();
         grainState.ETag = etag;
         grainState.RecordExists = false;
@@ -253,8 +245,6 @@ public sealed partial class DynamoDbGrainStorage(
     /// <summary>DynamoDB's item size: attribute names plus values (binary at its length, numbers and strings as text).</summary>
     private static int ItemSize(Dictionary<string, AttributeValue> item, int dataLength) =>
         item.Sum(a => a.Key.Length + (a.Key == DataAttribute ? dataLength : System.Text.Encoding.UTF8.GetByteCount(a.Value.S ?? a.Value.N ?? "")));
-
-    private static long Units(int bytes, int unit) => Math.Max(1, (bytes + unit - 1) / unit);
 
     private void Reset<T>(IGrainState<T> grainState)
     {

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using ChurnActors.Adapters.Aws;
 using Microsoft.Extensions.Logging;
 
 namespace ChurnActors.Adapters.Storage;
@@ -29,6 +30,7 @@ public static partial class DynamoDbTables
         TableDescription description;
         try
         {
+            AwsUsage.Request("dynamodb", "DescribeTable");
             description = (await dynamo.DescribeTableAsync(table, cancellationToken)).Table;
         }
         catch (ResourceNotFoundException exception)
@@ -68,6 +70,7 @@ public static partial class DynamoDbTables
 
         try
         {
+            AwsUsage.Request("dynamodb", "CreateTable");
             await dynamo.CreateTableAsync(request, cancellationToken);
         }
         catch (ResourceInUseException)
@@ -78,6 +81,7 @@ public static partial class DynamoDbTables
         var deadline = time.GetUtcNow() + ReadyTimeout;
         while (true)
         {
+            AwsUsage.Request("dynamodb", "DescribeTable");
             var description = (await dynamo.DescribeTableAsync(table, cancellationToken)).Table;
             if (description.TableStatus == TableStatus.ACTIVE)
             {

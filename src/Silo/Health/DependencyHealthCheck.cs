@@ -13,6 +13,7 @@ public sealed class DependencyHealthCheck(string what, Func<CancellationToken, T
 {
     public static DependencyHealthCheck Table(IAmazonDynamoDB dynamo, string table) => new($"table {table}", async token =>
     {
+        ChurnActors.Adapters.Aws.AwsUsage.Request("dynamodb", "DescribeTable");
         var status = (await dynamo.DescribeTableAsync(table, token)).Table.TableStatus;
         return status == TableStatus.ACTIVE ? null : $"is {status}";
     });
@@ -26,6 +27,7 @@ public sealed class DependencyHealthCheck(string what, Func<CancellationToken, T
 
     public static DependencyHealthCheck Bucket(IAmazonS3 s3, string bucket) => new($"bucket {bucket}", async token =>
     {
+        ChurnActors.Adapters.Aws.AwsUsage.Request("s3", "HeadBucket");
         await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, token);
         return null;
     });
