@@ -1,0 +1,59 @@
+namespace ChurnActors.Benchmarks.Reporting;
+
+/// <summary>Every figure of one run, as measured; the report and the charts are made from these alone.</summary>
+public sealed class Results
+{
+    public required string Machine { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    public required bool Smoke { get; init; }
+
+    public Dictionary<string, DecisionSummary> Decisions { get; } = new(StringComparer.Ordinal);
+
+    public bool SameDecisions => Decisions.Values.Distinct().Count() == 1;
+
+    public Dictionary<string, Throughput> Throughput { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, double> ActivationPerSecond { get; } = new(StringComparer.Ordinal);
+
+    public List<MemoryPoint> Memory { get; } = [];
+
+    public Latency? Latency { get; set; }
+
+    public DynamoDbComparison? DynamoDb { get; set; }
+
+    public Dictionary<string, Cost> CostPerMillion { get; } = new(StringComparer.Ordinal);
+}
+
+/// <param name="EventsPerSecond">Ingest → decision, on active subscribers.</param>
+/// <param name="AllocatedBytesPerEvent">Managed allocations during the phase, per event.</param>
+/// <param name="GcPauseShare">Share of the phase's wall time the GC held threads paused.</param>
+public sealed record Throughput(long Events, double Seconds, double EventsPerSecond, double AllocatedBytesPerEvent, double GcPauseShare);
+
+/// <param name="Total">GC heap per active subscriber, everything included.</param>
+/// <param name="State">Of which the subscriber's state object graph (measured standalone).</param>
+/// <param name="StoredCopy">Of which the embedded storage's serialized copy of it.</param>
+public sealed record MemoryPoint(string Implementation, int Subscribers, double Total, double State, double StoredCopy)
+{
+    public double BeyondState => Total - State - StoredCopy;
+}
+
+public sealed record Latency(double OfferedEventsPerSecond, double AchievedEventsPerSecond, int Engagements, double P50, double P99, double P999, double Max, IReadOnlyList<double> SortedMilliseconds);
+
+public sealed record DynamoDbComparison(
+    int Subscribers,
+    double SystemEventsPerSecond,
+    long SystemEvents,
+    double SystemWritesPerThousand,
+    double SystemWriteUnitsPerEvent,
+    double SystemReadUnitsPerEvent,
+    double SeedEventsPerSecond,
+    long SeedEvents,
+    double SeedWriteUnitsPerEvent,
+    double SeedReadUnitsPerEvent,
+    int SeedItemBytes,
+    int SystemFailedBatches);
+
+/// <param name="Lines">What was counted and what it costs: (what, count per million events, dollars per million events).</param>
+public sealed record Cost(double DollarsPerMillion, long Events, IReadOnlyList<(string What, double PerMillionEvents, double Dollars)> Lines);
