@@ -6,6 +6,7 @@ using ChurnActors.Adapters.Archive;
 using ChurnActors.Adapters.Aws;
 using ChurnActors.Adapters.Connect;
 using ChurnActors.Adapters.Kinesis;
+using ChurnActors.Adapters.Memory;
 using ChurnActors.Adapters.Storage;
 using ChurnActors.Configuration;
 using ChurnActors.Gateway;
@@ -56,8 +57,8 @@ public static class ChurnSiloHost
         builder.UseOrleans(silo =>
         {
             silo.UseChurnClustering(clustering);
-            AddGrainStorage(silo, storage, SubscriberGrain.StorageName);
-            AddGrainStorage(silo, storage, CellGrain.StorageName);
+            AddGrainStorage(silo, storage, clustering, SubscriberGrain.StorageName);
+            AddGrainStorage(silo, storage, clustering, CellGrain.StorageName);
 
             // Only explicit stream subscriptions live here; the streams use implicit ones.
             silo.AddMemoryGrainStorage(PubSubStorageName);
@@ -144,11 +145,20 @@ public static class ChurnSiloHost
         return app;
     }
 
-    private static void AddGrainStorage(ISiloBuilder silo, StorageOptions storage, string name)
+    private static void AddGrainStorage(ISiloBuilder silo, StorageOptions storage, ClusteringOptions clustering, string name)
     {
         if (storage.Provider == StorageProvider.Memory)
         {
-            silo.AddMemoryGrainStorage(name);
+            // One silo keeps memory state in its own process; a cluster of them in Orleans' storage grains, which each can reach.
+            if (clustering.Provider == ClusteringProvider.Localhost)
+            {
+                silo.AddProcessMemoryGrainStorage(name);
+            }
+            else
+            {
+                silo.AddMemoryGrainStorage(name);
+            }
+
             return;
         }
 
