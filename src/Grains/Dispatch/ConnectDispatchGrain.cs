@@ -32,51 +32,65 @@ public sealed partial class ConnectDispatchGrain(
         return Task.CompletedTask;
     }
 
-    public async Task OfferAsync(DialRequest request)
+    public Task OfferAsync(DialRequest request)
     {
         if (_queue.Offer(request))
         {
-            await PumpAsync(CancellationToken.None);
+            StartDials();
         }
+
+        return Task.CompletedTask;
     }
 
-    public async Task ReleaseAsync(string engagementId)
+    public Task ReleaseAsync(string engagementId)
     {
         if (_queue.Release(engagementId))
         {
-            await PumpAsync(CancellationToken.None);
+            StartDials();
         }
+
+        return Task.CompletedTask;
     }
 
     public Task<DispatchSnapshot> GetSnapshotAsync() => Task.FromResult(new DispatchSnapshot(
         _queue.Waiting, _queue.InFlight, _placed, _failed, _timedOut, options.Value.Connect.MaxConcurrentCalls));
 
-    private async Task PumpAsync(CancellationToken cancellationToken)
+    private Task PumpAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        foreach (var expired in _queue.ExpireCalls(now))
+        foreach (var expired in _queue.ExpireCalls(time.GetUtcNow()))
         {
             _timedOut++;
-            try
-            {
-                await Subscriber(expired).OnCallEndedAsync(expired.EngagementId, CallEnd.NoAnswer, $"no outcome within {options.Value.CallTimeout}");
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                // The slot is free either way; the subscriber's outbox closes a placed call nobody reported on.
-                LogTimeoutNotDelivered(logger, expired.EngagementId, exception);
-            }
+            _ = ReportTimeoutAsync(expired);
         }
 
-        // Every call that may go now is placed concurrently; each one's bookkeeping is synchronous,
-        // and the activation runs their continuations one at a time.
-        var dials = new List<Task>();
+        StartDials();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Starts every call that may go now and returns at once: each call's clearance, dial request and
+    /// report run on their own, their bookkeeping in this activation's turns one at a time, so an offer
+    /// never waits for another call's round trips.
+    /// </summary>
+    private void StartDials()
+    {
         while (_queue.TakeNext(time.GetUtcNow()) is { } request)
         {
-            dials.Add(DialAsync(request, cancellationToken));
+            _ = DialAsync(request, CancellationToken.None);
         }
+    }
 
-        await Task.WhenAll(dials);
+    private async Task ReportTimeoutAsync(DialRequest expired)
+    {
+        try
+        {
+            await Subscriber(expired).OnCallEndedAsync(expired.EngagementId, CallEnd.NoAnswer, $"no outcome within {options.Value.CallTimeout}");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The slot is free either way; the subscriber's outbox closes a placed call nobody reported on.
+            LogTimeoutNotDelivered(logger, expired.EngagementId, exception);
+        }
     }
 
     private async Task DialAsync(DialRequest request, CancellationToken cancellationToken)
@@ -93,12 +107,14 @@ public sealed partial class ConnectDispatchGrain(
             // slot and token go back; its outbox offers the engagement again.
             _queue.Forget(request.EngagementId);
             LogClearanceFailed(logger, request.EngagementId, exception);
+            StartDials();
             return;
         }
 
         if (clearance != DialClearance.Cleared)
         {
             _queue.Forget(request.EngagementId);
+            StartDials();
             return;
         }
 
@@ -120,7 +136,7 @@ public sealed partial class ConnectDispatchGrain(
                 _placed++;
                 _queue.Placed(request.EngagementId, now);
                 LogPlaced(logger, request.EngagementId, Msisdns.Mask(request.Msisdn), result.ContactId!);
-                await subscriber.OnCallPlacedAsync(request.EngagementId, result.ContactId!);
+                await ReportAsync(request, () => subscriber.OnCallPlacedAsync(request.EngagementId, result.ContactId!));
                 break;
             case DialResultKind.Retryable when !_queue.Retry(request.EngagementId, now):
                 LogRetrying(logger, request.EngagementId, _queue.Attempts(request.EngagementId), result.Reason!);
@@ -132,12 +148,31 @@ public sealed partial class ConnectDispatchGrain(
                     ? $"gave up after {options.Value.MaxAttempts} attempts: {result.Reason}"
                     : result.Reason!;
                 LogFailed(logger, request.EngagementId, Msisdns.Mask(request.Msisdn), reason);
-                await subscriber.OnCallEndedAsync(request.EngagementId, CallEnd.Failed, reason);
+                await ReportAsync(request, () => subscriber.OnCallEndedAsync(request.EngagementId, CallEnd.Failed, reason));
                 break;
+        }
+
+        // A slot freed by a retry's backoff or a failure lets the next waiting call go.
+        StartDials();
+    }
+
+    /// <summary>Tells the subscriber how its call went; if it cannot be told now, its outbox settles the engagement later.</summary>
+    private async Task ReportAsync(DialRequest request, Func<Task> report)
+    {
+        try
+        {
+            await report();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogReportFailed(logger, request.EngagementId, exception);
         }
     }
 
     private ISubscriberGrain Subscriber(DialRequest request) => GrainFactory.GetGrain<ISubscriberGrain>(request.Msisdn);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "How the call for engagement {EngagementId} went could not be reported to its subscriber; its outbox settles it")]
+    private static partial void LogReportFailed(ILogger logger, string engagementId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The timeout of the call for engagement {EngagementId} could not be reported to its subscriber")]
     private static partial void LogTimeoutNotDelivered(ILogger logger, string engagementId, Exception exception);
