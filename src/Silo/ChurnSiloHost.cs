@@ -75,6 +75,9 @@ public static class ChurnSiloHost
         services.AddValidatedOptions<ArchiveOptions>(configuration, ArchiveOptions.Section);
         services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.Section);
 
+        services.AddSingleton<SubscriberRules>();
+        services.Configure<SubscriberWriteOptions>(writes =>
+            writes.IngestedEventsWrittenBehind = storage.Provider == StorageProvider.Memory && clustering.Provider == ClusteringProvider.Localhost);
         services.AddSingleton<ChurnCounters>();
         services.TryAddSingleton<IRecordPublisher, StreamRecordPublisher>();
         services.AddHostedService<StatsReporter>();

@@ -30,11 +30,7 @@ namespace ChurnActors.Grains.Subscribers;
 [ImplicitStreamSubscription(ProbeStreams.Namespace)]
 public sealed partial class SubscriberGrain(
     [PersistentState("subscriber", SubscriberGrain.StorageName)] IPersistentState<SubscriberState> store,
-    IOptions<DetectionOptions> detection,
-    IOptions<ContactPolicyOptions> contactPolicy,
-    IOptions<SentimentOptions> sentimentOptions,
-    IOptions<DialerOptions> dialer,
-    IOptions<ArchiveOptions> archive,
+    SubscriberRules rules,
     ChurnCounters counters,
     IRecordPublisher records,
     TimeProvider time,
@@ -49,21 +45,34 @@ public sealed partial class SubscriberGrain(
     /// <summary>Whether the outbox reminder is registered; null until known, so the reminder table is asked once at most.</summary>
     private bool? _outboxReminderRegistered;
 
+    /// <summary>A change is in memory that storage has not had yet (see <see cref="SubscriberWriteOptions"/>).</summary>
+    private bool _unwritten;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var msisdn = this.GetPrimaryKeyString();
-        _profile = new SubscriberProfile(
-            store.State,
-            detection.Value,
-            new ContactPolicy(contactPolicy.Value),
-            new SentimentRule(sentimentOptions.Value),
-            SubscriberZones.For(msisdn));
+        _profile = rules.ProfileOf(store.State, this.GetPrimaryKeyString());
         return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unwritten)
+        {
+            try
+            {
+                await store.WriteStateAsync(cancellationToken);
+                _unwritten = false;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogUnwrittenLost(logger, Msisdns.Mask(store.State.Msisdn), exception);
+            }
+        }
     }
 
     public async Task<IngestResult> RecordEventsAsync(ImmutableArray<ProbeEvent> events)
     {
-        var result = await ChangeAsync((now, effects) =>
+        var result = await ChangeAsync(rules.Writes.IngestedEventsWrittenBehind, (now, effects) =>
         {
             _profile.EnsureCreated(this.GetPrimaryKeyString(), now);
             int counted = 0, duplicates = 0, outside = 0, incidents = 0;
@@ -164,7 +173,7 @@ public sealed partial class SubscriberGrain(
             ? Task.CompletedTask
             : ChangeAsync((now, effects) =>
             {
-                _profile.Sweep(now, dialer.Value.CallTimeout, effects);
+                _profile.Sweep(now, rules.CallTimeout, effects);
                 return true;
             });
 
@@ -173,11 +182,14 @@ public sealed partial class SubscriberGrain(
     /// activation is dropped: its state in memory may be ahead of what was written, and a retry must
     /// start from storage, not from a change nobody acknowledged.
     /// </summary>
-    private async Task<T> ChangeAsync<T>(Func<DateTimeOffset, ProfileEffects, T> change)
+    private Task<T> ChangeAsync<T>(Func<DateTimeOffset, ProfileEffects, T> change) => ChangeAsync(writeBehind: false, change);
+
+    /// <param name="writeBehind">A change that only counts sessions may be left unwritten (see <see cref="SubscriberWriteOptions"/>); any other is written before this returns.</param>
+    private async Task<T> ChangeAsync<T>(bool writeBehind, Func<DateTimeOffset, ProfileEffects, T> change)
     {
         // A subscriber owing many records to the lake sends them before taking anything new; if they
         // cannot go, the caller is refused now, with nothing changed, and tries again later.
-        if (store.State.UnpublishedRecords.Count >= archive.Value.MaxOwedRecordsPerSubscriber)
+        if (store.State.UnpublishedRecords.Count >= rules.MaxOwedRecords)
         {
             await PublishOwedAsync();
         }
@@ -187,7 +199,7 @@ public sealed partial class SubscriberGrain(
         try
         {
             var result = change(now, effects);
-            await ApplyAsync(effects, now);
+            await ApplyAsync(effects, now, writeBehind && !effects.MustBeWritten);
             return result;
         }
         catch
@@ -201,16 +213,20 @@ public sealed partial class SubscriberGrain(
     /// Makes a change durable, then acts on it: the state is written first, so an engagement is never
     /// offered, archived or acknowledged before it would survive a crash.
     /// </summary>
-    private async Task ApplyAsync(ProfileEffects effects, DateTimeOffset now)
+    private async Task ApplyAsync(ProfileEffects effects, DateTimeOffset now, bool writeBehind)
     {
         if (_profile.Recover(now))
         {
             effects.Changed = true;
         }
 
-        if (effects.Changed)
+        if (effects.Changed && writeBehind)
         {
-            await store.WriteStateAsync();
+            _unwritten = true;
+        }
+        else if (effects.Changed || _unwritten)
+        {
+            await WriteAsync();
         }
 
         foreach (var (from, to) in effects.StatusChanges)
@@ -223,7 +239,7 @@ public sealed partial class SubscriberGrain(
 
         if (effects.Offers.Count > 0 || effects.Released.Count > 0)
         {
-            var dispatcher = GrainFactory.GetGrain<IConnectDispatchGrain>(dialer.Value.DispatcherKey);
+            var dispatcher = GrainFactory.GetGrain<IConnectDispatchGrain>(rules.DispatcherKey);
             foreach (var offer in effects.Offers)
             {
                 LogOffered(logger, offer.EngagementId, Msisdns.Mask(offer.Msisdn), offer.Type.ToWire(), offer.Severity);
@@ -257,7 +273,7 @@ public sealed partial class SubscriberGrain(
                 owed.Clear();
                 if (hadOwed)
                 {
-                    await store.WriteStateAsync();
+                    await WriteAsync();
                 }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -265,7 +281,7 @@ public sealed partial class SubscriberGrain(
                 // The change is written and acknowledged; the records the stream did not take are kept
                 // with it and sent later (with the next change, or by the outbox reminder).
                 owed.RemoveRange(0, Published(exception));
-                await store.WriteStateAsync();
+                await WriteAsync();
                 LogRecordsKept(logger, owed.Count, Msisdns.Mask(store.State.Msisdn), exception);
             }
         }
@@ -290,7 +306,7 @@ public sealed partial class SubscriberGrain(
             if (Published(exception) is > 0 and var published)
             {
                 owed.RemoveRange(0, published);
-                await store.WriteStateAsync();
+                await WriteAsync();
             }
 
             throw new RecordsPendingException(
@@ -299,7 +315,13 @@ public sealed partial class SubscriberGrain(
         }
 
         owed.Clear();
+        await WriteAsync();
+    }
+
+    private async Task WriteAsync()
+    {
         await store.WriteStateAsync();
+        _unwritten = false;
     }
 
     /// <summary>How many records, from the first, a failed publish did put on the stream.</summary>
@@ -332,6 +354,9 @@ public sealed partial class SubscriberGrain(
 
         _outboxReminderRegistered = wanted;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The last counted sessions of {Msisdn} could not be written as it deactivated; they are lost")]
+    private static partial void LogUnwrittenLost(ILogger logger, string msisdn, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of {Msisdn} could not be published; they are kept with its state and sent later")]
     private static partial void LogRecordsKept(ILogger logger, int count, string msisdn, Exception exception);

@@ -426,6 +426,16 @@ public sealed class ProfileEffects
     /// <summary>The state changed and must be written before anything is acknowledged.</summary>
     public bool Changed { get; set; }
 
+    /// <summary>
+    /// The change created or moved an engagement, took an answer or a call's outcome: it is written
+    /// before the caller is answered whatever the write policy, so nothing is offered, dialled or
+    /// acknowledged that a crash could undo. A change that only counted sessions (and at most decided
+    /// not to engage) need not be, where the policy allows.
+    /// </summary>
+    public bool MustBeWritten =>
+        Offers.Count > 0 || Released.Count > 0 || FeedbackReceived > 0 || CallsPlaced > 0
+        || StatusChanges.Exists(s => s.From is not null || s.To != EngagementStatus.Suppressed);
+
     public List<ChurnRecord> Records { get; } = [];
 
     public List<DialRequest> Offers { get; } = [];
