@@ -12,6 +12,7 @@ using ChurnActors.Configuration;
 using ChurnActors.Gateway;
 using ChurnActors.Gateway.Access;
 using ChurnActors.Gateway.Logging;
+using ChurnActors.Grains;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Cells;
 using ChurnActors.Grains.Dispatch;
@@ -76,6 +77,7 @@ public static class ChurnSiloHost
         services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.Section);
 
         services.AddSingleton<SubscriberRules>();
+        services.AddSingleton<GrainReferences>();
         services.Configure<SubscriberWriteOptions>(writes =>
             writes.IngestedEventsWrittenBehind = storage.Provider == StorageProvider.Memory && clustering.Provider == ClusteringProvider.Localhost);
         services.AddSingleton<ChurnCounters>();

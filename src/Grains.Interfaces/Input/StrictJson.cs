@@ -89,6 +89,24 @@ public static class StrictJson
     }
 
     /// <summary>An ISO-8601 date and time (<c>yyyy-MM-ddTHH:mm…</c>) that ends in <c>Z</c> or <c>±hh:mm</c>: a time without an offset cannot be placed.</summary>
+    public static bool IsTimeWithOffset(ReadOnlySpan<byte> text)
+    {
+        if (text.Length < 17 || text[10] != 'T')
+        {
+            return false;
+        }
+
+        if (text[^1] == 'Z')
+        {
+            return true;
+        }
+
+        var offset = text[^6..];
+        return offset[0] is (byte)'+' or (byte)'-' && char.IsAsciiDigit((char)offset[1]) && char.IsAsciiDigit((char)offset[2]) && offset[3] == ':'
+            && char.IsAsciiDigit((char)offset[4]) && char.IsAsciiDigit((char)offset[5]);
+    }
+
+    /// <inheritdoc cref="IsTimeWithOffset(ReadOnlySpan{byte})"/>
     public static bool IsTimeWithOffset(string text)
     {
         if (text.Length < 17 || text[10] != 'T')

@@ -13,6 +13,7 @@ namespace ChurnActors.Grains.Dispatch;
 public sealed partial class ConnectDispatchGrain(
     IOutboundDialer dialer,
     IOptions<DialerOptions> options,
+    GrainReferences references,
     TimeProvider time,
     ILogger<ConnectDispatchGrain> logger) : Grain, IConnectDispatchGrain
 {
@@ -169,7 +170,7 @@ public sealed partial class ConnectDispatchGrain(
         }
     }
 
-    private ISubscriberGrain Subscriber(DialRequest request) => GrainFactory.GetGrain<ISubscriberGrain>(request.Msisdn);
+    private ISubscriberGrain Subscriber(DialRequest request) => references.Subscriber(request.Msisdn);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "How the call for engagement {EngagementId} went could not be reported to its subscriber; its outbox settles it")]
     private static partial void LogReportFailed(ILogger logger, string engagementId, Exception exception);

@@ -19,6 +19,12 @@ namespace ChurnActors.Grains.Ingest;
 /// </summary>
 public static class ProbeEventReader
 {
+    /// <summary>Spellings of numbers read so far and their E.164 form: a subscriber's next event skips libphonenumber.</summary>
+    private static readonly KnownTexts Numbers = new(capacity: 4_000_000);
+
+    /// <summary>Cells and vendors read so far.</summary>
+    private static readonly KnownTexts Texts = new(capacity: 1_000_000);
+
     public const int MaxEventIdLength = 128;
     public const int MaxCellLength = 64;
     public const int MaxVendorLength = 64;
@@ -89,7 +95,7 @@ public static class ProbeEventReader
         }
 
         var seen = Field.None;
-        string? eventId = null, rawMsisdn = null, cell = null, deviceTac = null, vendor = null;
+        string? eventId = null, msisdn = null, cell = null, deviceTac = null, vendor = null;
         IncidentType? type = null;
         bool? failed = null;
         DateTimeOffset? timestamp = null;
@@ -107,13 +113,13 @@ public static class ProbeEventReader
             var ok = field switch
             {
                 Field.EventId => StrictJson.TryReadText(ref reader, "eventId", MaxEventIdLength, out eventId, out reason),
-                Field.Msisdn => StrictJson.TryReadText(ref reader, "msisdn", MaxWordLength, out rawMsisdn, out reason),
+                Field.Msisdn => TryReadMsisdn(ref reader, out msisdn, out reason),
                 Field.Type => TryReadType(ref reader, out type, out reason),
                 Field.Status => TryReadStatus(ref reader, out failed, out reason),
                 Field.Timestamp => TryReadTimestamp(ref reader, now, out timestamp, out reason),
-                Field.Cell => StrictJson.TryReadText(ref reader, "cell", MaxCellLength, out cell, out reason),
+                Field.Cell => TryReadKnownText(ref reader, "cell", MaxCellLength, out cell, out reason),
                 Field.DeviceTac => TryReadDeviceTac(ref reader, out deviceTac, out reason),
-                Field.Vendor => StrictJson.TryReadText(ref reader, "vendor", MaxVendorLength, out vendor, out reason),
+                Field.Vendor => TryReadKnownText(ref reader, "vendor", MaxVendorLength, out vendor, out reason),
                 _ => Skip(ref reader, out reason),
             };
             if (!ok)
@@ -122,20 +128,14 @@ public static class ProbeEventReader
             }
         }
 
-        if ((Missing(eventId, "eventId") ?? Missing(rawMsisdn, "msisdn") ?? Missing(type, "type") ?? Missing(failed, "status")
+        if ((Missing(eventId, "eventId") ?? Missing(msisdn, "msisdn") ?? Missing(type, "type") ?? Missing(failed, "status")
             ?? Missing(timestamp, "timestamp") ?? Missing(cell, "cell")) is { } missing)
         {
             reason = missing;
             return false;
         }
 
-        if (!MsisdnNormalizer.TryNormalize(rawMsisdn, out var msisdn, out var why))
-        {
-            reason = $"msisdn is not a phone number in international form (E.164, country code first): it {why}";
-            return false;
-        }
-
-        probe = new ProbeEvent(eventId!, msisdn, type!.Value, failed!.Value, timestamp!.Value, cell!, NullIfEmpty(deviceTac), NullIfEmpty(vendor));
+        probe = new ProbeEvent(eventId!, msisdn!, type!.Value, failed!.Value, timestamp!.Value, cell!, NullIfEmpty(deviceTac), NullIfEmpty(vendor));
         reason = "";
         return true;
     }
@@ -189,7 +189,82 @@ public static class ProbeEventReader
         return true;
     }
 
+    /// <summary>The number in E.164, from <see cref="Numbers"/> when it was read before in the same spelling.</summary>
+    private static bool TryReadMsisdn(ref Utf8JsonReader reader, out string? msisdn, out string reason)
+    {
+        Span<char> raw = stackalloc char[MaxWordLength];
+        if (TryChars(ref reader, raw, out var length) && Numbers.TryGet(raw[..length], out msisdn))
+        {
+            reason = "";
+            return true;
+        }
+
+        if (!StrictJson.TryReadText(ref reader, "msisdn", MaxWordLength, out var text, out reason) || string.IsNullOrEmpty(text))
+        {
+            msisdn = text;
+            return reason.Length == 0;
+        }
+
+        if (!MsisdnNormalizer.TryNormalize(text, out var e164, out var why))
+        {
+            msisdn = null;
+            reason = $"msisdn is not a phone number in international form (E.164, country code first): it {why}";
+            return false;
+        }
+
+        msisdn = Numbers.Remember(text, e164);
+        return true;
+    }
+
+    /// <summary>A text that recurs (a cell, a vendor): from <see cref="Texts"/> when read before.</summary>
+    private static bool TryReadKnownText(ref Utf8JsonReader reader, string name, int maxLength, out string? value, out string reason)
+    {
+        Span<char> raw = stackalloc char[MaxWordLength];
+        if (TryChars(ref reader, raw, out var length) && Texts.TryGet(raw[..length], out value))
+        {
+            reason = "";
+            return true;
+        }
+
+        if (!StrictJson.TryReadText(ref reader, name, maxLength, out value, out reason))
+        {
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(value))
+        {
+            value = Texts.Remember(value, value);
+        }
+
+        return true;
+    }
+
+    /// <summary>The characters of a short, unescaped string token (the payload is UTF-8 throughout, checked first).</summary>
+    private static bool TryChars(ref Utf8JsonReader reader, scoped Span<char> chars, out int length)
+    {
+        length = 0;
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > chars.Length)
+        {
+            return false;
+        }
+
+        length = System.Text.Encoding.UTF8.GetChars(reader.ValueSpan, chars);
+        return true;
+    }
+
     private static bool TryReadType(ref Utf8JsonReader reader, out IncidentType? type, out string reason)
+    {
+        reason = "";
+        type = reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped ? null
+            : reader.ValueTextEquals("CALL_DROP"u8) ? IncidentType.CallDrop
+            : reader.ValueTextEquals("CALL_QUALITY"u8) ? IncidentType.CallQuality
+            : reader.ValueTextEquals("LOW_BITRATE"u8) ? IncidentType.LowBitrate
+            : reader.ValueTextEquals("VIDEO_STALLING"u8) ? IncidentType.VideoStalling
+            : null;
+        return type is not null || TryReadTypeText(ref reader, out type, out reason);
+    }
+
+    private static bool TryReadTypeText(ref Utf8JsonReader reader, out IncidentType? type, out string reason)
     {
         type = null;
         if (!StrictJson.TryReadText(ref reader, "type", MaxWordLength, out var text, out reason) || text is null)
@@ -214,6 +289,16 @@ public static class ProbeEventReader
     }
 
     private static bool TryReadStatus(ref Utf8JsonReader reader, out bool? failed, out string reason)
+    {
+        reason = "";
+        failed = reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped ? null
+            : reader.ValueTextEquals("OK"u8) ? false
+            : reader.ValueTextEquals("FAIL"u8) ? true
+            : null;
+        return failed is not null || TryReadStatusText(ref reader, out failed, out reason);
+    }
+
+    private static bool TryReadStatusText(ref Utf8JsonReader reader, out bool? failed, out string reason)
     {
         failed = null;
         if (!StrictJson.TryReadText(ref reader, "status", MaxWordLength, out var text, out reason) || text is null)
@@ -240,6 +325,20 @@ public static class ProbeEventReader
     }
 
     private static bool TryReadTimestamp(ref Utf8JsonReader reader, DateTimeOffset now, out DateTimeOffset? timestamp, out string reason)
+    {
+        reason = "";
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+            && StrictJson.IsTimeWithOffset(reader.ValueSpan) && reader.TryGetDateTimeOffset(out var parsed)
+            && parsed - now <= Detection.IncidentWindow.FutureTolerance)
+        {
+            timestamp = parsed;
+            return true;
+        }
+
+        return TryReadTimestampText(ref reader, now, out timestamp, out reason);
+    }
+
+    private static bool TryReadTimestampText(ref Utf8JsonReader reader, DateTimeOffset now, out DateTimeOffset? timestamp, out string reason)
     {
         timestamp = null;
         if (!StrictJson.TryReadText(ref reader, "timestamp", MaxWordLength, out var text, out reason) || text is null)

@@ -11,7 +11,7 @@ namespace ChurnActors.Grains.Ingest;
 /// Orleans runs as many as the silo's cores need.
 /// </summary>
 [StatelessWorker]
-public sealed class ProbeIngestGrain(ChurnCounters counters, IRecordPublisher records, TimeProvider time) : Grain, IProbeIngestGrain
+public sealed class ProbeIngestGrain(ChurnCounters counters, IRecordPublisher records, GrainReferences references, TimeProvider time) : Grain, IProbeIngestGrain
 {
     public async Task<ProbeBatchResult> IngestAsync(ProbePayloads payloads, string source)
     {
@@ -21,7 +21,7 @@ public sealed class ProbeIngestGrain(ChurnCounters counters, IRecordPublisher re
             intake.Add(payloads.Items[index].Span, index, source);
         }
 
-        await Task.WhenAll(intake.BySubscriber().Select(s => GrainFactory.GetGrain<ISubscriberGrain>(s.Msisdn).RecordEventsAsync(s.Events)));
+        await Task.WhenAll(intake.BySubscriber().Select(s => references.Subscriber(s.Msisdn).RecordEventsAsync(s.Events)));
 
         // Archived before the batch is answered, so none is dropped silently; and after the subscribers
         // took theirs, so a sender retrying a failed batch finds its events absorbed by event id and

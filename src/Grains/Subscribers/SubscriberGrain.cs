@@ -33,6 +33,7 @@ public sealed partial class SubscriberGrain(
     SubscriberRules rules,
     ChurnCounters counters,
     IRecordPublisher records,
+    GrainReferences references,
     TimeProvider time,
     ILogger<SubscriberGrain> logger) : Grain, ISubscriberGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<ImmutableArray<ProbeEvent>>
 {
@@ -254,12 +255,12 @@ public sealed partial class SubscriberGrain(
 
         foreach (var (cell, incidents) in effects.CellIncidents)
         {
-            await GrainFactory.GetGrain<ICellGrain>(cell).RecordIncidentsAsync(incidents);
+            await references.Cell(cell).RecordIncidentsAsync(incidents);
         }
 
         foreach (var (cell, change, at) in effects.CellSentiment)
         {
-            await GrainFactory.GetGrain<ICellGrain>(cell).RecordSentimentAsync(store.State.Msisdn, change, at);
+            await references.Cell(cell).RecordSentimentAsync(store.State.Msisdn, change, at);
         }
 
         var owed = store.State.UnpublishedRecords;
