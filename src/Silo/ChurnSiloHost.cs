@@ -64,7 +64,7 @@ public static class ChurnSiloHost
             // Only explicit stream subscriptions live here; the streams use implicit ones.
             silo.AddMemoryGrainStorage(PubSubStorageName);
             silo.UseChurnStreams(streams, storage, clustering, archive.FlushInterval);
-            // Its grain-call profiler records only while someone has the dashboard open.
+            // Its grain-call profiler records, and its metrics are collected (DashboardMetrics), only while someone has the dashboard open.
             silo.AddDashboard();
         });
 
@@ -76,6 +76,9 @@ public static class ChurnSiloHost
         services.AddValidatedOptions<ArchiveOptions>(configuration, ArchiveOptions.Section);
         services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.Section);
 
+        // After the dashboard's own host, which it pauses until someone opens the dashboard.
+        services.AddSingleton<DashboardMetrics>();
+        services.AddHostedService(provider => provider.GetRequiredService<DashboardMetrics>());
         services.AddSingleton<SubscriberRules>();
         services.AddSingleton<GrainReferences>();
         services.Configure<SubscriberWriteOptions>(writes =>

@@ -429,8 +429,8 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         {
             ProbeEventReader.TryRead(batch[i], now, out var probe, out _);
             states[i] = new SubscriberState();
-            var profile = new SubscriberProfile(states[i], _detection, new ContactPolicy(_policy), new SentimentRule(_sentiment), SubscriberZones.For(probe!.Msisdn));
-            profile.EnsureCreated(probe.Msisdn, now);
+            var profile = new SubscriberProfile(states[i], _detection, new ContactPolicy(_policy), new SentimentRule(_sentiment));
+            profile.EnsureCreated(probe!.Msisdn, now);
             profile.Record(probe, now, new ProfileEffects());
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PhoneNumbers;
 
 namespace ChurnActors.Grains.Detection;
@@ -7,6 +8,9 @@ public static class SubscriberZones
 {
     private static readonly PhoneNumberUtil Numbers = PhoneNumberUtil.GetInstance();
     private static readonly PhoneNumberToTimeZonesMapper Zones = PhoneNumberToTimeZonesMapper.GetInstance();
+
+    /// <summary>Each distinct list of zones once: subscribers of one area share it (there are a few hundred, not millions).</summary>
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<TimeZoneInfo>> Shared = new(StringComparer.Ordinal);
 
     /// <summary>The zones the number may be in; UTC when the plan does not tell.</summary>
     public static IReadOnlyList<TimeZoneInfo> For(string e164)
@@ -19,15 +23,18 @@ public static class SubscriberZones
             ids = Zones.GetTimeZonesForGeographicalNumber(number);
         }
 
-        var zones = new List<TimeZoneInfo>();
-        foreach (var id in ids)
+        return Shared.GetOrAdd(string.Join('|', ids), static (_, ids) =>
         {
-            if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+            var zones = new List<TimeZoneInfo>();
+            foreach (var id in ids)
             {
-                zones.Add(zone);
+                if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+                {
+                    zones.Add(zone);
+                }
             }
-        }
 
-        return zones.Count > 0 ? zones : [TimeZoneInfo.Utc];
+            return zones.Count > 0 ? zones.AsReadOnly() : [TimeZoneInfo.Utc];
+        }, ids);
     }
 }

@@ -51,7 +51,7 @@ public sealed partial class SubscriberGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _profile = rules.ProfileOf(store.State, this.GetPrimaryKeyString());
+        _profile = rules.ProfileOf(store.State);
         return Task.CompletedTask;
     }
 

@@ -14,8 +14,11 @@ public sealed class SubscriberProfile(
     DetectionOptions detection,
     ContactPolicy policy,
     SentimentRule sentiment,
-    IReadOnlyList<TimeZoneInfo> zones)
+    IReadOnlyList<TimeZoneInfo>? zones = null)
 {
+    /// <summary>The subscriber's time zones: looked up from its number when a decision first needs them, not on activation.</summary>
+    private IReadOnlyList<TimeZoneInfo> Zones => zones ??= SubscriberZones.For(state.Msisdn);
+
     internal const int KeptEngagements = 10;
     internal const int KeptFeedback = 10;
     internal const int KeptSentimentChanges = 20;
@@ -88,7 +91,7 @@ public sealed class SubscriberProfile(
 
     private void Decide(ProbeEvent probe, FailRate rate, DateTimeOffset now, ProfileEffects effects)
     {
-        var verdict = policy.Evaluate(state, now, zones);
+        var verdict = policy.Evaluate(state, now, Zones);
         string? engagementId = null;
         if (verdict.Engage)
         {
@@ -142,9 +145,9 @@ public sealed class SubscriberProfile(
             return DialClearance.Withdrawn;
         }
 
-        if (!policy.CallingHours.IsOpen(now, zones))
+        if (!policy.CallingHours.IsOpen(now, Zones))
         {
-            var due = policy.CallingHours.NextOpening(now, zones);
+            var due = policy.CallingHours.NextOpening(now, Zones);
             engagement.DueAt = due;
             Move(engagement, EngagementStatus.Deferred, $"calling hours closed before dialling; due {due:yyyy-MM-ddTHH:mm:ssZ}", now, effects);
             return DialClearance.NotNow;
@@ -368,7 +371,7 @@ public sealed class SubscriberProfile(
             state.Feedback.AsEnumerable().Reverse().ToList(),
             state.SentimentHistory.AsEnumerable().Reverse().ToList(),
             state.Decisions.Where(d => d is not null).Select(d => d!).ToList(),
-            string.Join(",", zones.Select(z => z.Id)),
+            string.Join(",", Zones.Select(z => z.Id)),
             lastCell);
     }
 

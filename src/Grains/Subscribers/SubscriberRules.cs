@@ -27,6 +27,6 @@ public sealed class SubscriberRules(
 
     public SubscriberWriteOptions Writes { get; } = writes.Value;
 
-    public SubscriberProfile ProfileOf(SubscriberState state, string msisdn) =>
-        new(state, Detection, Policy, Sentiment, SubscriberZones.For(msisdn));
+    /// <summary>The rules over <paramref name="state"/>; its time zones are looked up when a decision first needs them.</summary>
+    public SubscriberProfile ProfileOf(SubscriberState state) => new(state, Detection, Policy, Sentiment);
 }

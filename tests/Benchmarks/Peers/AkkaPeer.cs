@@ -96,7 +96,7 @@ public sealed class AkkaPeer : IAsyncDisposable
     {
         public SubscriberEntity(string msisdn, DetectionOptions detection, ContactPolicyOptions policy, SentimentOptions sentiment, Totals totals)
         {
-            var profile = new SubscriberProfile(new SubscriberState(), detection, new ContactPolicy(policy), new SentimentRule(sentiment), SubscriberZones.For(msisdn));
+            var profile = new SubscriberProfile(new SubscriberState(), detection, new ContactPolicy(policy), new SentimentRule(sentiment));
             Receive<ProbeEvent>(probe =>
             {
                 var now = DateTimeOffset.UtcNow;

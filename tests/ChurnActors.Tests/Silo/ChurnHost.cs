@@ -26,6 +26,8 @@ public sealed class ChurnHost : IAsyncLifetime
 
     public string LakePath => _silo!.LakePath;
 
+    public IServiceProvider Services => _silo!.Services;
+
     public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
     {
         ["Churn:Clustering:GatewayPort"] = OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
