@@ -25,6 +25,9 @@ public interface ISubscriberGrain : IGrainWithStringKey
     Task OnCallPlacedAsync(string engagementId, string contactId);
 
     Task OnCallEndedAsync(string engagementId, CallEnd end, string reason);
+
+    /// <summary>Writes what this subscriber counted from the probe stream and has not written yet (the stream's checkpoint waits for it).</summary>
+    Task FlushAsync();
 }
 
 /// <summary>Validates raw probe events and routes them to their subscribers. Stateless, one per core.</summary>

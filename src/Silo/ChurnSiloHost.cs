@@ -81,8 +81,12 @@ public static class ChurnSiloHost
         services.AddHostedService(provider => provider.GetRequiredService<DashboardMetrics>());
         services.AddSingleton<SubscriberRules>();
         services.AddSingleton<GrainReferences>();
+        services.AddSingleton<UnwrittenSubscribers>();
         services.Configure<SubscriberWriteOptions>(writes =>
-            writes.IngestedEventsWrittenBehind = storage.Provider == StorageProvider.Memory && clustering.Provider == ClusteringProvider.Localhost);
+        {
+            writes.IngestedEventsWrittenBehind = storage.Provider == StorageProvider.Memory && clustering.Provider == ClusteringProvider.Localhost;
+            writes.StreamedEventsWrittenBehind = streams.Provider == StreamsProvider.Kinesis;
+        });
         services.AddSingleton<ChurnCounters>();
         services.TryAddSingleton<IRecordPublisher, StreamRecordPublisher>();
         services.AddHostedService<StatsReporter>();

@@ -22,7 +22,15 @@ public interface IKinesisRecordEncoder
 /// <summary>Runs before a checkpoint is written: whatever consumers buffer must be durable by then.</summary>
 public interface IKinesisCheckpointBarrier
 {
-    Task BeforeCheckpointAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Makes durable what consumers took from the records delivered so far. True: the checkpoint may
+    /// pass them. False: some of it may be lost (a consumer's silo died, a write was lost): the
+    /// checkpoint stays, and the shard is read again from it. Throws if it cannot tell yet (try later).
+    /// </summary>
+    Task<bool> BeforeCheckpointAsync(CancellationToken cancellationToken);
+
+    /// <summary>The barrier one receiver uses (a barrier that remembers what it saw keeps that per receiver).</summary>
+    IKinesisCheckpointBarrier ForReceiver() => this;
 }
 
 /// <summary>What an Orleans-produced record carries.</summary>

@@ -114,7 +114,7 @@ public sealed partial class KinesisQueueAdapterFactory(
             options,
             checkpoints,
             decoder,
-            barrier,
+            barrier?.ForReceiver(),
             progress,
             ListShardsAsync,
             map.ShardOf(queueId),

@@ -185,16 +185,22 @@ public sealed partial class KinesisQueueReceiver(
         }
 
         _nextCheckpointAt = now + options.CheckpointInterval;
-        if (barrier is not null)
+
+        // Where each shard may move to is taken before the barrier: it vouches for what was delivered
+        // before it ran, not for what is delivered meanwhile.
+        var targets = due.Select(r => (Reader: r, r.Delivered, r.DeliveredToEnd)).ToList();
+        if (barrier is not null && !await barrier.BeforeCheckpointAsync(cancellationToken))
         {
-            await barrier.BeforeCheckpointAsync(cancellationToken);
+            LogReadingAgain(logger, options.StreamName, string.Join(",", targets.Select(t => t.Reader.ShardId)));
+            ReadAgainFromCheckpoints(now);
+            return;
         }
 
-        foreach (var reader in due)
+        foreach (var (reader, delivered, deliveredToEnd) in targets)
         {
             try
             {
-                reader.Checkpoint = await checkpoints.AdvanceAsync(reader.ShardId, reader.Checkpoint, reader.Delivered, reader.DeliveredToEnd, cancellationToken);
+                reader.Checkpoint = await checkpoints.AdvanceAsync(reader.ShardId, reader.Checkpoint, delivered, deliveredToEnd, cancellationToken);
                 if (reader.Checkpoint.Ended && reader.State != ReaderState.Finished)
                 {
                     // Its children may start now.
@@ -208,6 +214,25 @@ public sealed partial class KinesisQueueReceiver(
                 progress.Stopped(reader.ShardId);
                 LogShardLost(logger, exception.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// What consumers took since the checkpoints may be lost: every shard still being read starts
+    /// again from its checkpoint; what reaches consumers twice is absorbed by event id.
+    /// </summary>
+    private void ReadAgainFromCheckpoints(DateTimeOffset now)
+    {
+        // Batches already handed out are still delivered, but they no longer move any shard's position.
+        _undelivered.Clear();
+        foreach (var reader in _readers.Where(r => r.State is ReaderState.Reading or ReaderState.ReadToEnd))
+        {
+            reader.State = ReaderState.Reading;
+            reader.LastRead = reader.Checkpoint.SequenceNumber;
+            reader.Delivered = reader.Checkpoint.SequenceNumber;
+            reader.DeliveredToEnd = reader.Checkpoint.Ended;
+            reader.Iterator = null;
+            reader.NextReadAt = now;
         }
     }
 
@@ -339,6 +364,9 @@ public sealed partial class KinesisQueueReceiver(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
     private static partial void LogShardLost(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {Stream}: what consumers took from shards {Shards} since their checkpoints may be lost; reading them again from the checkpoints")]
+    private static partial void LogReadingAgain(ILogger logger, string stream, string shards);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The last checkpoint of stream {Stream} queue {Shard} was not written at shutdown; its records since the previous one will be read again")]
     private static partial void LogShutdownCheckpointFailed(ILogger logger, string stream, string shard, Exception exception);

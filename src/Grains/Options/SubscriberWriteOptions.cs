@@ -13,4 +13,12 @@ public sealed class SubscriberWriteOptions
     /// either way, so the activation holding the change is as durable as the store.
     /// </summary>
     public bool IngestedEventsWrittenBehind { get; set; }
+
+    /// <summary>
+    /// Counting changes from the probe stream (Kinesis) are written behind: the stream is durable and
+    /// its checkpoint does not pass a record until every subscriber that counted it has written
+    /// (<see cref="Subscribers.UnwrittenSubscribers"/>); after a crash the records are read again and
+    /// what was written already is absorbed by event id. True whenever the probe stream is Kinesis.
+    /// </summary>
+    public bool StreamedEventsWrittenBehind { get; set; }
 }

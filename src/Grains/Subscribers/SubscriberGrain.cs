@@ -20,7 +20,10 @@ namespace ChurnActors.Grains.Subscribers;
 /// or dialled (the outbox; the reminder re-offers what dispatch may have lost). A batch of events
 /// costs one write however many events of this subscriber it holds; a call that changes nothing
 /// (duplicates only, reads) writes nothing. If the write fails the call fails and the activation is
-/// dropped, so the sender's retry is counted from what storage holds.
+/// dropped, so the sender's retry is counted from what storage holds. Two exceptions, where the
+/// source itself is as durable as a write (<see cref="SubscriberWriteOptions"/>): counting changes
+/// from the probe stream are written before the shard's checkpoint passes them (and read again after
+/// a crash), and on one silo with its state in the process, when the activation leaves.
 /// </para>
 /// </summary>
 // Spread evenly over the silos whichever silo ingested the event: the default placement prefers the
@@ -34,6 +37,7 @@ public sealed partial class SubscriberGrain(
     ChurnCounters counters,
     IRecordPublisher records,
     GrainReferences references,
+    UnwrittenSubscribers unwrittenSubscribers,
     TimeProvider time,
     ILogger<SubscriberGrain> logger) : Grain, ISubscriberGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<ImmutableArray<ProbeEvent>>
 {
@@ -66,14 +70,18 @@ public sealed partial class SubscriberGrain(
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
+                // Counted from the probe stream, it is read again from the last checkpoint (see UnwrittenSubscribers).
+                unwrittenSubscribers.Lost(this.GetPrimaryKeyString());
                 LogUnwrittenLost(logger, Msisdns.Mask(store.State.Msisdn), exception);
             }
         }
     }
 
-    public async Task<IngestResult> RecordEventsAsync(ImmutableArray<ProbeEvent> events)
+    public Task<IngestResult> RecordEventsAsync(ImmutableArray<ProbeEvent> events) => RecordAsync(events, rules.Writes.IngestedEventsWrittenBehind);
+
+    private async Task<IngestResult> RecordAsync(ImmutableArray<ProbeEvent> events, bool writeBehind)
     {
-        var result = await ChangeAsync(rules.Writes.IngestedEventsWrittenBehind, (now, effects) =>
+        var result = await ChangeAsync(writeBehind, (now, effects) =>
         {
             _profile.EnsureCreated(this.GetPrimaryKeyString(), now);
             int counted = 0, duplicates = 0, outside = 0, incidents = 0;
@@ -107,11 +115,24 @@ public sealed partial class SubscriberGrain(
         await handleFactory.Create<ImmutableArray<ProbeEvent>>().ResumeAsync(this);
 
     /// <summary>
-    /// The events of one read of the probe stream. Returning means they are counted and written; the
-    /// stream's checkpoint waits for that, and a replay after a crash is absorbed by event id.
+    /// The events of one read of the probe stream. Returning means they are counted; what only counts
+    /// may be written behind (<see cref="SubscriberWriteOptions.StreamedEventsWrittenBehind"/>): the
+    /// shard's checkpoint waits until it is written, and a replay after a crash is absorbed by event id.
     /// </summary>
     public async Task OnNextAsync(ImmutableArray<ProbeEvent> item, StreamSequenceToken? token = null) =>
-        await RecordEventsAsync(item);
+        await RecordAsync(item, rules.Writes.StreamedEventsWrittenBehind);
+
+    public async Task FlushAsync()
+    {
+        if (_unwritten)
+        {
+            await WriteAsync();
+        }
+        else
+        {
+            unwrittenSubscribers.Written(this.GetPrimaryKeyString());
+        }
+    }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 
@@ -224,6 +245,10 @@ public sealed partial class SubscriberGrain(
         if (effects.Changed && writeBehind)
         {
             _unwritten = true;
+            if (rules.Writes.StreamedEventsWrittenBehind)
+            {
+                unwrittenSubscribers.Unwritten(this.GetPrimaryKeyString());
+            }
         }
         else if (effects.Changed || _unwritten)
         {
@@ -322,7 +347,14 @@ public sealed partial class SubscriberGrain(
     private async Task WriteAsync()
     {
         await store.WriteStateAsync();
-        _unwritten = false;
+        if (_unwritten)
+        {
+            _unwritten = false;
+            if (rules.Writes.StreamedEventsWrittenBehind)
+            {
+                unwrittenSubscribers.Written(this.GetPrimaryKeyString());
+            }
+        }
     }
 
     /// <summary>How many records, from the first, a failed publish did put on the stream.</summary>

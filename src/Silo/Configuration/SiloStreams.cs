@@ -47,6 +47,11 @@ public static class SiloStreams
         });
         silo.Services.AddKeyedSingleton<IKinesisRecordDecoder>(ProbeStreams.ProviderName, (sp, _) => ActivatorUtilities.CreateInstance<ProbeRecordDecoder>(sp));
 
+        // Subscribers write what they count from the probe stream behind; its checkpoint waits for every silo to flush.
+        silo.AddGrainService<UnwrittenSubscribersService>();
+        silo.Services.AddSingleton<UnwrittenSubscribersClient>();
+        silo.Services.AddKeyedSingleton<IKinesisCheckpointBarrier, SubscriberFlushBarrier>(ProbeStreams.ProviderName);
+
         silo.AddKinesisStreams(RecordStreams.ProviderName, options =>
         {
             Configure(options, kinesis, kinesis.RecordStream, clustering);
@@ -75,7 +80,10 @@ public static class SiloStreams
     /// <summary>The record stream's checkpoint may pass only records already in the lake: every archiver flushes first.</summary>
     private sealed class ArchiveFlushBarrier(IGrainFactory grains) : IKinesisCheckpointBarrier
     {
-        public Task BeforeCheckpointAsync(CancellationToken cancellationToken) =>
-            Task.WhenAll(Enumerable.Range(0, RecordStreams.Partitions).Select(p => grains.GetGrain<IArchiverGrain>($"p{p}").FlushAsync()));
+        public async Task<bool> BeforeCheckpointAsync(CancellationToken cancellationToken)
+        {
+            await Task.WhenAll(Enumerable.Range(0, RecordStreams.Partitions).Select(p => grains.GetGrain<IArchiverGrain>($"p{p}").FlushAsync()));
+            return true;
+        }
     }
 }

@@ -110,6 +110,9 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
             await first.KillAsync();
             var killedAt = Stopwatch.StartNew();
 
+            // Subscribers wrote what they counted behind: no checkpoint may be ahead of what they wrote.
+            var behind = await CheckpointsBehindWrittenStateAsync(settings, probeStream);
+
             second = await SiloProcess.StartAsync(settings);
             var ready = killedAt.Elapsed;
             await putting;
@@ -137,6 +140,11 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
             output.WriteLine($"Killed after {consumed} events taken; the new silo was ready {ready.TotalSeconds:F1} s later and every event was counted {recovered.TotalSeconds:F1} s after the kill; {stats!.EventsDuplicate} replayed events absorbed by event id; {rejected.Count} rejected rows for 20 malformed records.");
             Assert.All(counts, c => Assert.Equal(10, c.Value));
             Assert.Equal(20, rejected.Count);
+
+            // Written behind: fewer state writes than events (each write is the item's version).
+            var writes = await StateWritesAsync(settings["Churn:Storage:DynamoDb:TableName"]!);
+            output.WriteLine($"At the kill {behind.Checkpointed} events were behind the checkpoints, each counted in the written state; {writes} state writes for {events.Count - 20} events.");
+            Assert.True(writes < events.Count - 20, $"{writes} state writes for {events.Count - 20} events: nothing was coalesced");
         }
         catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
         {
@@ -198,6 +206,52 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
 
         bool HasRecords(KinesisShard shard) => subscribers.Any(m => shard.Covers(KinesisShardMap.HashKeyOf(m)));
     }
+
+    /// <summary>
+    /// With the silo dead: every event in a shard at or before its checkpoint must be counted in the
+    /// state its subscriber wrote. Read by a silo that does not read the stream (so nothing is replayed)
+    /// on the same state table.
+    /// </summary>
+    private async Task<(int Checkpointed, int Subscribers)> CheckpointsBehindWrittenStateAsync(Dictionary<string, string?> settings, string stream)
+    {
+        var checkpoints = await KinesisProbes.CheckpointsAsync(dynamo.Client, settings["Churn:Streams:Kinesis:CheckpointTable"]!, stream);
+        var client = kinesis.Client();
+        var expected = new Dictionary<string, HashSet<string>>();
+        foreach (var (shard, checkpoint) in checkpoints)
+        {
+            if (checkpoint.Sequence is null)
+            {
+                continue;
+            }
+
+            var upTo = System.Numerics.BigInteger.Parse(checkpoint.Sequence, CultureInfo.InvariantCulture);
+            foreach (var row in await Adapters.Kinesis.KinesisClientTests.ReadAllAsync(client, stream, shard))
+            {
+                if (System.Numerics.BigInteger.Parse(row.Sequence, CultureInfo.InvariantCulture) <= upTo && !row.Data.Contains("broken-", StringComparison.Ordinal))
+                {
+                    var eventId = JsonDocument.Parse(row.Data).RootElement.GetProperty("eventId").GetString()!;
+                    (expected.TryGetValue(row.Key, out var ids) ? ids : expected[row.Key] = []).Add(eventId);
+                }
+            }
+        }
+
+        Assert.NotEmpty(expected);
+        var readOnly = new Dictionary<string, string?>(settings) { ["Churn:Streams:Provider"] = "Memory" };
+        await using var reader = await SiloProcess.StartAsync(readOnly);
+        foreach (var (msisdn, ids) in expected)
+        {
+            var written = await KinesisProbes.SessionsAsync(reader.Http, msisdn);
+            Assert.True(written >= ids.Count, $"{Msisdns.Mask(msisdn)}: {ids.Count} of its events are behind a checkpoint, its written state counts {written}");
+        }
+
+        return (expected.Values.Sum(i => i.Count), expected.Count);
+    }
+
+    /// <summary>State writes so far: each item's version counts its writes.</summary>
+    private async Task<long> StateWritesAsync(string table) =>
+        (await dynamo.Client.ScanAsync(new ScanRequest { TableName = table, ConsistentRead = true })).Items
+            .Where(i => i["sk"].S == "subscriber")
+            .Sum(i => long.Parse(i["etag"].N, CultureInfo.InvariantCulture));
 
     private static async Task<long> AcceptedAsync(HttpClient http)
     {

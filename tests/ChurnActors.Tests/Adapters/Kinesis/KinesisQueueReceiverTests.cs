@@ -86,6 +86,40 @@ public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbSer
     }
 
     [Fact]
+    public async Task When_the_barrier_cannot_vouch_for_what_was_delivered_the_checkpoint_stays_and_the_shard_is_read_again_from_it()
+    {
+        var stream = await kinesis.CreateStreamAsync(shards: 1);
+        var client = kinesis.Client();
+        var table = DynamoDbServer.NewTableName();
+        await client.PutRecordsAsync(stream, [.. Enumerable.Range(0, 4).Select(i => Text($"a{i}"))], CancellationToken.None);
+        var barrier = new ScriptedBarrier();
+        var receiver = await ReceiverAsync(client, stream, new TextDecoder(), table, barrier: barrier);
+        var shard = (await client.ListShardsAsync(stream, CancellationToken.None)).Single().ShardId;
+        var checkpoints = new ShardCheckpoints(dynamo.Client, table, "tests", stream, NullLogger.Instance);
+
+        // Delivered and vouched for: the checkpoint moves to a3.
+        var first = await ReadBatchesUntilAsync(receiver, 4);
+        await receiver.MessagesDeliveredAsync(first, CancellationToken.None);
+        var vouched = (await checkpoints.ReadAsync(shard, CancellationToken.None))!.SequenceNumber;
+
+        // Delivered, but a consumer's silo died before writing: the checkpoint stays at a3 and b0..b2 come again.
+        await client.PutRecordsAsync(stream, [.. Enumerable.Range(0, 3).Select(i => Text($"b{i}"))], CancellationToken.None);
+        var second = await ReadBatchesUntilAsync(receiver, 3);
+        barrier.Answers.Enqueue(false);
+        await receiver.MessagesDeliveredAsync(second, CancellationToken.None);
+        var kept = (await checkpoints.ReadAsync(shard, CancellationToken.None))!.SequenceNumber;
+        var again = await ReadBatchesUntilAsync(receiver, 3);
+        await receiver.MessagesDeliveredAsync(again, CancellationToken.None);
+        var moved = (await checkpoints.ReadAsync(shard, CancellationToken.None))!.SequenceNumber;
+
+        Assert.Equal(((KinesisSequenceToken)first[^1].SequenceToken).KinesisSequenceNumber, vouched);
+        Assert.Equal(vouched, kept);
+        Assert.Equal(["b0", "b1", "b2"], again.SelectMany(b => b.GetEvents<string>()).Select(e => e.Item1));
+        Assert.Equal(((KinesisSequenceToken)again[^1].SequenceToken).KinesisSequenceNumber, moved);
+        Assert.Equal(3, barrier.Calls);
+    }
+
+    [Fact]
     public async Task An_idle_shard_is_never_stalled()
     {
         var stream = await kinesis.CreateStreamAsync(shards: 1);
@@ -103,7 +137,7 @@ public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbSer
         Assert.Equal(1, progress.Shards);
     }
 
-    private async Task<KinesisQueueReceiver> ReceiverAsync(KinesisClient client, string stream, IKinesisRecordDecoder decoder, string? table = null, KinesisShardProgress? progress = null)
+    private async Task<KinesisQueueReceiver> ReceiverAsync(KinesisClient client, string stream, IKinesisRecordDecoder decoder, string? table = null, KinesisShardProgress? progress = null, IKinesisCheckpointBarrier? barrier = null)
     {
         var shards = await client.ListShardsAsync(stream, CancellationToken.None);
         var checkpoints = new ShardCheckpoints(dynamo.Client, table ?? DynamoDbServer.NewTableName(), "tests", stream, NullLogger.Instance);
@@ -115,7 +149,7 @@ public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbSer
             options,
             checkpoints,
             decoder,
-            barrier: null,
+            barrier,
             progress ?? new KinesisShardProgress(stream, TimeSpan.FromMinutes(1), TimeProvider.System),
             token => client.ListShardsAsync(stream, token),
             shards.Single().ShardId,
@@ -156,6 +190,20 @@ public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbSer
 
             return Task.FromResult<IReadOnlyList<KinesisDelivery>>(
                 [.. records.Select(r => new KinesisDelivery(StreamId.Create("tests", r.PartitionKey), [Encoding.UTF8.GetString(r.Data)], null, r.SequenceNumber))]);
+        }
+    }
+
+    /// <summary>Answers each checkpoint from a script (true once the script is spent).</summary>
+    private sealed class ScriptedBarrier : IKinesisCheckpointBarrier
+    {
+        public Queue<bool> Answers { get; } = new();
+
+        public int Calls { get; private set; }
+
+        public Task<bool> BeforeCheckpointAsync(CancellationToken cancellationToken)
+        {
+            Calls++;
+            return Task.FromResult(!Answers.TryDequeue(out var answer) || answer);
         }
     }
 }
