@@ -175,7 +175,11 @@ public static class ChurnSiloHost
         }
 
         silo.Services.TryAddSingleton<IAmazonDynamoDB>(_ => AwsClients.DynamoDb(storage.DynamoDb.ServiceUrl, storage.DynamoDb.Region));
-        silo.AddDynamoDbGrainStorage(name, options => options.TableName = storage.DynamoDb.TableName);
+        silo.AddDynamoDbGrainStorage(name, options =>
+        {
+            options.TableName = storage.DynamoDb.TableName;
+            options.MaxConcurrentRequests = storage.DynamoDb.MaxConcurrentRequests;
+        });
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public sealed partial class DynamoDbGrainStorage(
     /// <summary>DynamoDB's item size limit, attribute names and values together.</summary>
     public const int MaxItemBytes = 400 * 1024;
 
+    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
     private long _writes;
 
     /// <summary>Writes (puts and clears) this storage made since the silo started; what they cost goes to <see cref="AwsUsage"/>.</summary>
@@ -98,11 +99,17 @@ public sealed partial class DynamoDbGrainStorage(
                 $"The state '{stateName}' of grain {Describe(grainId)} is {size} bytes; a DynamoDB item holds at most 400 KB ({MaxItemBytes} bytes) (table '{options.TableName}'). Nothing was written.");
         }
 
-        await ConditionalAsync("write", grainId, stateName, grainState.ETag, () => dynamo.PutItemAsync(Conditional(new PutItemRequest
-        {
-            TableName = options.TableName,
-            Item = item,
-        }, grainState.ETag)));
+        await ConditionalAsync(
+            "write",
+            grainId,
+            stateName,
+            grainState.ETag,
+            () => dynamo.PutItemAsync(Conditional(new PutItemRequest
+            {
+                TableName = options.TableName,
+                Item = item,
+            }, grainState.ETag)),
+            alreadyDone: () => HoldsAsync(grainId, stateName, etag, data));
         AwsUsage.DynamoDbWrite(options.TableName, "PutItem", size);
         grainState.ETag = etag;
         grainState.RecordExists = true;
@@ -171,7 +178,12 @@ public sealed partial class DynamoDbGrainStorage(
         }
     }
 
-    private async Task ConditionalAsync(string operation, GrainId grainId, string stateName, string? expectedETag, Func<Task> call)
+    /// <param name="alreadyDone">
+    /// Asked when the condition fails: whether the item already holds exactly this write. The SDK
+    /// retries a put whose answer it did not get (a timeout, a dropped connection); if the first one
+    /// was applied, the retry finds its own version and is refused — that is success, not a conflict.
+    /// </param>
+    private async Task ConditionalAsync(string operation, GrainId grainId, string stateName, string? expectedETag, Func<Task> call, Func<Task<bool>>? alreadyDone = null)
     {
         try
         {
@@ -184,6 +196,13 @@ public sealed partial class DynamoDbGrainStorage(
         }
         catch (ConditionalCheckFailedException exception)
         {
+            if (alreadyDone is not null && await alreadyDone())
+            {
+                Interlocked.Increment(ref _writes);
+                LogRetryFoundWritten(logger, operation, Describe(grainId), stateName, options.TableName);
+                return;
+            }
+
             throw new InconsistentStateException(
                 $"The state '{stateName}' of grain {Describe(grainId)} in table '{options.TableName}' changed since it was read (expected ETag {expectedETag ?? "none: a new item"}); {operation} refused.",
                 storedEtag: "unknown",
@@ -198,6 +217,7 @@ public sealed partial class DynamoDbGrainStorage(
     /// </summary>
     private async Task<TResult> CallAsync<TResult>(string operation, GrainId grainId, string stateName, Func<Task<TResult>> call)
     {
+        await _slots.WaitAsync();
         try
         {
             return await call();
@@ -209,6 +229,25 @@ public sealed partial class DynamoDbGrainStorage(
                 $"DynamoDB {operation} of the state '{stateName}' of grain {Describe(grainId)} in table '{options.TableName}' failed: {exception.ErrorCode}: {exception.Message}",
                 exception);
         }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Whether the item holds version <paramref name="etag"/> with exactly <paramref name="data"/>.</summary>
+    private async Task<bool> HoldsAsync(GrainId grainId, string stateName, string etag, byte[] data)
+    {
+        var response = await CallAsync("read", grainId, stateName, () => dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = options.TableName,
+            Key = Key(grainId, stateName),
+            ConsistentRead = true,
+        }));
+        var item = response.Item;
+        var stored = item is { Count: > 0 } && item.TryGetValue(DataAttribute, out var value) ? value.B?.ToArray() : null;
+        AwsUsage.DynamoDbRead(options.TableName, "GetItem", item is { Count: > 0 } ? ItemSize(item, stored?.Length ?? 0) : 0, consistent: true);
+        return stored is not null && item![ETagAttribute].N == etag && stored.AsSpan().SequenceEqual(data);
     }
 
     private Dictionary<string, AttributeValue> Key(GrainId grainId, string stateName) => new()
@@ -263,6 +302,9 @@ public sealed partial class DynamoDbGrainStorage(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DynamoDB endpoint does not support TTL; items in {Table} carry expires_at but nothing expires them")]
     private static partial void LogTimeToLiveUnsupported(ILogger logger, string table);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DynamoDB {Operation} of grain {Grain} state {State} in table {Table}: a retry found the first attempt applied")]
+    private static partial void LogRetryFoundWritten(ILogger logger, string operation, string grain, string state, string table);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "DynamoDB {Operation} of grain {Grain} state {State} in table {Table} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string operation, string grain, string state, string table);

@@ -16,6 +16,12 @@ public sealed class DynamoDbGrainStorageOptions
 
     /// <summary>If set, every write stamps <see cref="DynamoDbGrainStorage.ExpiresAtAttribute"/> this far ahead, and table TTL uses it.</summary>
     public TimeSpan? TimeToLive { get; set; }
+
+    /// <summary>
+    /// Requests this storage has in flight at most; more wait their turn. A burst of writes (a large
+    /// batch, a checkpoint's flush) then queues in the silo instead of timing out in the SDK.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 64;
 }
 
 public sealed partial class DynamoDbGrainStorageOptionsValidator(string name) : IValidateOptions<DynamoDbGrainStorageOptions>
@@ -31,6 +37,11 @@ public sealed partial class DynamoDbGrainStorageOptionsValidator(string name) : 
         if (!TableNamePattern().IsMatch(options.TableName))
         {
             failures.Add($"grain storage '{name}': TableName '{options.TableName}' is not a DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .)");
+        }
+
+        if (options.MaxConcurrentRequests is < 1 or > 10_000)
+        {
+            failures.Add($"grain storage '{name}': MaxConcurrentRequests must be between 1 and 10000");
         }
 
         if (options.TimeToLive is { } ttl && ttl <= TimeSpan.Zero)

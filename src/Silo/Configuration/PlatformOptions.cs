@@ -29,6 +29,11 @@ public sealed class StorageOptions : IValidatableObject
             yield return new ValidationResult("is required for DynamoDb on AWS (or set ServiceUrl for a local server)", [$"{Section}:DynamoDb:Region"]);
         }
 
+        if (DynamoDb.MaxConcurrentRequests is < 1 or > 10_000)
+        {
+            yield return new ValidationResult("must be between 1 and 10000", [$"{Section}:DynamoDb:MaxConcurrentRequests"]);
+        }
+
         if (!System.Text.RegularExpressions.Regex.IsMatch(DynamoDb.TableName, "^[a-zA-Z0-9_.-]{3,255}$"))
         {
             yield return new ValidationResult("must be a DynamoDB table name: 3 to 255 of a-z A-Z 0-9 _ - .", [$"{Section}:DynamoDb:TableName"]);
@@ -43,6 +48,9 @@ public sealed class DynamoDbStorageOptions
     public string? Region { get; set; }
 
     public string TableName { get; set; } = "churn-grain-state";
+
+    /// <summary>Requests in flight per storage (subscribers, cells) and silo; more wait their turn.</summary>
+    public int MaxConcurrentRequests { get; set; } = 64;
 }
 
 public enum StreamsProvider

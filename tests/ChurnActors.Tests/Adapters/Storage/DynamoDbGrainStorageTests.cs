@@ -285,6 +285,55 @@ public sealed class DynamoDbGrainStorageTests(DynamoDbServer dynamo) : IDisposab
         Assert.False(state.RecordExists);
     }
 
+    [Fact]
+    public async Task A_write_whose_answer_was_lost_is_retried_and_a_retry_that_finds_it_applied_succeeds()
+    {
+        var table = DynamoDbServer.NewTableName();
+        await Storage(table).EnsureTableAsync(CancellationToken.None);
+        await using var proxy = DynamoDbProxy.Start(dynamo.Url);
+        using var client = AwsClients.DynamoDb(proxy.Url, "us-east-1");
+        var storage = Storage(table, client: client);
+
+        // The first put reaches dynalite and is applied; its answer never comes back (a 500), so the SDK sends it again.
+        proxy.LoseAnswerOfNext("PutItem");
+        var state = new GrainState<SubscriberState> { State = Filled() };
+        await storage.WriteStateAsync(StateName, Grain, state);
+
+        var read = new GrainState<SubscriberState>();
+        await Storage(table).ReadStateAsync(StateName, Grain, read);
+        Assert.Equal(2, proxy.Sent("PutItem"));
+        Assert.Equal("1", state.ETag);
+        Assert.Equal("1", read.ETag);
+        Assert.Equal(7, read.State!.Sentiment);
+
+        // A real conflict is still one: a writer that read nothing, after this write, is refused.
+        var stale = new GrainState<SubscriberState> { State = Filled() };
+        stale.State.Sentiment = 3;
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(StateName, Grain, stale));
+    }
+
+    [Fact]
+    public async Task A_burst_of_writes_has_at_most_the_configured_requests_in_flight_and_every_write_lands()
+    {
+        var table = DynamoDbServer.NewTableName();
+        await Storage(table).EnsureTableAsync(CancellationToken.None);
+        await using var proxy = DynamoDbProxy.Start(dynamo.Url, delay: TimeSpan.FromMilliseconds(20));
+        using var client = AwsClients.DynamoDb(proxy.Url, "us-east-1");
+        var storage = Storage(table, options => options.MaxConcurrentRequests = 4, client: client);
+
+        var grains = Enumerable.Range(0, 60).Select(i => GrainId.Create("subscriber", $"+4477009{i:D5}")).ToList();
+        await Task.WhenAll(grains.Select(g => storage.WriteStateAsync(StateName, g, new GrainState<SubscriberState> { State = Filled() })));
+
+        Assert.Equal(60, proxy.Sent("PutItem"));
+        Assert.InRange(proxy.MostInFlight, 1, 4);
+        foreach (var grain in grains)
+        {
+            var read = new GrainState<SubscriberState>();
+            await Storage(table).ReadStateAsync(StateName, grain, read);
+            Assert.Equal("1", read.ETag);
+        }
+    }
+
     private static SubscriberState Filled()
     {
         var state = new SubscriberState { Msisdn = "+447700900123", Sentiment = 7, FirstSeen = Now };
@@ -332,5 +381,107 @@ public sealed class DynamoDbGrainStorageTests(DynamoDbServer dynamo) : IDisposab
             Options.Create(new ClusterOptions { ServiceId = serviceId }),
             TimeProvider.System,
             NullLogger<DynamoDbGrainStorage>.Instance);
+    }
+}
+
+/// <summary>
+/// Passes DynamoDB requests on to dynalite, counting them per operation and how many are in flight at
+/// once; told to, it lets a request through and then loses its answer (a 500, as a dropped connection
+/// or a timeout looks to the SDK).
+/// </summary>
+internal sealed class DynamoDbProxy : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly HttpClient _upstream = new();
+    private readonly Uri _target;
+    private readonly TimeSpan _delay;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _sent = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _loseAnswerOf = new();
+    private readonly Task _serving;
+    private int _inFlight;
+    private int _mostInFlight;
+
+    private DynamoDbProxy(Uri target, TimeSpan delay)
+    {
+        (_target, _delay) = (target, delay);
+        Url = new Uri($"http://127.0.0.1:{Silo.ChurnHost.FreePort()}/");
+        _listener.Prefixes.Add(Url.ToString());
+        _listener.Start();
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public Uri Url { get; }
+
+    public int MostInFlight => Volatile.Read(ref _mostInFlight);
+
+    public static DynamoDbProxy Start(Uri target, TimeSpan? delay = null) => new(target, delay ?? TimeSpan.Zero);
+
+    public int Sent(string operation) => _sent.GetValueOrDefault(operation);
+
+    public void LoseAnswerOfNext(string operation) => _loseAnswerOf.Enqueue(operation);
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        await _serving.ContinueWith(_ => { });
+        _upstream.Dispose();
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception) when (!_listener.IsListening)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => ForwardAsync(context));
+        }
+    }
+
+    private async Task ForwardAsync(HttpListenerContext context)
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        for (var most = Volatile.Read(ref _mostInFlight); inFlight > most && Interlocked.CompareExchange(ref _mostInFlight, inFlight, most) != most; most = Volatile.Read(ref _mostInFlight))
+        {
+        }
+
+        try
+        {
+            var target = context.Request.Headers["X-Amz-Target"] ?? "";
+            var operation = target[(target.IndexOf('.') + 1)..];
+            _sent.AddOrUpdate(operation, 1, (_, n) => n + 1);
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            using var request = new HttpRequestMessage(HttpMethod.Post, _target) { Content = new ByteArrayContent(body.ToArray()) };
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", context.Request.ContentType);
+            foreach (var name in new[] { "X-Amz-Target", "X-Amz-Date", "Authorization" })
+            {
+                if (context.Request.Headers[name] is { } value)
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            await Task.Delay(_delay);
+            using var response = await _upstream.SendAsync(request);
+            var answer = await response.Content.ReadAsByteArrayAsync();
+            var lose = _loseAnswerOf.TryPeek(out var lost) && lost == operation && _loseAnswerOf.TryDequeue(out _);
+            context.Response.StatusCode = lose ? 500 : (int)response.StatusCode;
+            context.Response.ContentType = "application/x-amz-json-1.0";
+            var sent = lose ? Encoding.UTF8.GetBytes("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"the answer was lost\"}") : answer;
+            await context.Response.OutputStream.WriteAsync(sent);
+            context.Response.Close();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 }
