@@ -465,6 +465,8 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
             systemUnits = usage.CapacityUnits;
         }
 
+        _results.DynamoDbStreamed = await StreamedDynamoDbAsync(servers, subscribers);
+
         var seedTable = "churn-bench-seed-" + Guid.NewGuid().ToString("N")[..8];
         using var dynamo = AwsClients.DynamoDb(servers.DynamoDb, "us-east-1");
         var seed = new SeedPipeline(dynamo, seedTable, _detection);
@@ -489,6 +491,73 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
             itemBytes,
             failed);
         Console.WriteLine($"  {SystemName}: {system.EventsPerSecond:N0} events/s, {_results.DynamoDb.SystemWritesPerThousand:N0} writes per 1 000 events, {failed} batches failed and sent again; {SeedName}: {_results.DynamoDb.SeedEventsPerSecond:N0} events/s");
+    }
+
+    /// <summary>
+    /// This system on its production data path: probe events put on Kinesis (kinesalite, four shards)
+    /// by a producer as fast as it takes them, state on the same dynalite, counting written behind at
+    /// each checkpoint (the default interval). Timed from the first put until the silo counted every
+    /// event put; the writes include those made when the silo stops.
+    /// </summary>
+    private async Task<StreamedDynamoDb> StreamedDynamoDbAsync(LocalServers servers, int subscribers)
+    {
+        var table = "churn-bench-streamed-" + Guid.NewGuid().ToString("N")[..8];
+        var probeStream = "churn-bench-probes-" + Guid.NewGuid().ToString("N")[..8];
+        var interval = new Silo.Configuration.KinesisStreamsOptions().CheckpointInterval;
+        using var usage = new AwsUsageListener();
+        long put = 0;
+        double seconds;
+        await using (var silo = await SiloUnderTest.StartAsync("dynamodb-streamed", new Dictionary<string, string?>
+        {
+            ["Churn:Storage:Provider"] = "DynamoDb",
+            ["Churn:Storage:DynamoDb:ServiceUrl"] = servers.DynamoDb.ToString(),
+            ["Churn:Storage:DynamoDb:TableName"] = table,
+            ["Churn:Streams:Provider"] = "Kinesis",
+            ["Churn:Streams:Kinesis:ServiceUrl"] = servers.Kinesis.ToString(),
+            ["Churn:Streams:Kinesis:ProbeStream"] = probeStream,
+            ["Churn:Streams:Kinesis:RecordStream"] = "churn-bench-records-" + Guid.NewGuid().ToString("N")[..8],
+            ["Churn:Streams:Kinesis:CheckpointTable"] = "churn-bench-checkpoints-" + Guid.NewGuid().ToString("N")[..8],
+        }))
+        {
+            var producer = Adapters.Kinesis.KinesisStreamExtensions.NewClient(
+                new HttpClient(),
+                servers.Kinesis,
+                "us-east-1",
+                new Adapters.Aws.DefaultAwsCredentialSource(),
+                TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<Adapters.Kinesis.KinesisClient>.Instance);
+            var mix = new EventMix(DateTimeOffset.UtcNow, "streamed");
+            var before = await silo.StatsAsync();
+            var clock = Stopwatch.StartNew();
+            const int chunk = 500;
+            for (var index = 0; clock.Elapsed < options.DynamoDbDuration; index++)
+            {
+                var chunks = (subscribers + chunk - 1) / chunk;
+                var first = index % chunks * chunk;
+                var batch = mix.Pass(index / chunks, first, Math.Min(chunk, subscribers - first));
+                var records = Enumerable.Range(0, batch.Count).Select(i => new Adapters.Kinesis.KinesisRecordToPut(batch[i].ToArray(), EventMix.Msisdn(first + i))).ToList();
+                await producer.PutRecordsAsync(probeStream, records, CancellationToken.None);
+                put += records.Count;
+            }
+
+            for (var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5); ; await Task.Delay(200))
+            {
+                var counted = (await silo.StatsAsync()).EventsAccepted - before.EventsAccepted;
+                if (counted >= put || DateTime.UtcNow > deadline)
+                {
+                    seconds = clock.Elapsed.TotalSeconds;
+                    put = Math.Min(put, counted);
+                    break;
+                }
+            }
+
+            await silo.StopAsync();
+        }
+
+        double Units(string kind) => usage.CapacityUnits.Where(u => u.Key.StartsWith(table, StringComparison.Ordinal) && u.Key.EndsWith("/" + kind, StringComparison.Ordinal)).Sum(u => u.Value);
+        var result = new StreamedDynamoDb(put / seconds, put, Units("write") * 1000 / Math.Max(1, put), Units("write") / Math.Max(1, put), Units("read") / Math.Max(1, put), interval);
+        Console.WriteLine($"  {SystemName}, probe events on Kinesis: {result.EventsPerSecond:N0} events/s, {result.WriteUnitsPerThousand:N0} state write units per 1 000 events (checkpoint every {interval.TotalSeconds:N0} s)");
+        return result;
     }
 
     private async Task CostAsync(LocalServers servers)

@@ -156,6 +156,25 @@ public sealed class Report(Results results, BenchmarkOptions options)
                 $"÷ seed {Ratio(dynamo.SystemEventsPerSecond, dynamo.SeedEventsPerSecond)}" + (dynamo.SystemFailedBatches > 0 ? $"; {dynamo.SystemFailedBatches} batches of this system failed (storage timeouts) and were sent again" : ""),
                 "≥ 20× the seed-style pipeline");
             yield return Row("DynamoDB writes per 1 000 events", $"{dynamo.SystemWritesPerThousand:N0}", "", "", "1 000", $"÷ seed {Ratio(dynamo.SystemWritesPerThousand, 1000)}", "no per-event write");
+            if (results.DynamoDbStreamed is { } streamed)
+            {
+                yield return Row(
+                    $"on DynamoDB, probe events on Kinesis (kinesalite), counting written behind: events/s",
+                    Rate(streamed.EventsPerSecond),
+                    "",
+                    "",
+                    Rate(dynamo.SeedEventsPerSecond),
+                    $"÷ seed {Ratio(streamed.EventsPerSecond, dynamo.SeedEventsPerSecond)}",
+                    "≥ 20× the seed-style pipeline");
+                yield return Row(
+                    $"  state write units per 1 000 events (checkpoint every {streamed.CheckpointInterval.TotalSeconds:N0} s) / read units per event",
+                    $"{streamed.WriteUnitsPerThousand:N0} / {streamed.ReadUnitsPerEvent:N3}",
+                    "",
+                    "",
+                    $"1 000 / {dynamo.SeedReadUnitsPerEvent:N3}",
+                    $"÷ seed {Ratio(streamed.WriteUnitsPerThousand, 1000)}",
+                    "no per-event write");
+            }
             yield return Row(
                 "DynamoDB request units per event (write / read)",
                 $"{dynamo.SystemWriteUnitsPerEvent:N3} / {dynamo.SystemReadUnitsPerEvent:N3}",
@@ -277,6 +296,10 @@ public sealed class Report(Results results, BenchmarkOptions options)
         {
             bars.Add(("seed-style, DynamoDB", dynamo.SeedEventsPerSecond, "dynamodb"));
             bars.Add(("this system, DynamoDB", dynamo.SystemEventsPerSecond, "dynamodb"));
+            if (results.DynamoDbStreamed is { } streamed)
+            {
+                bars.Add(("this system, Kinesis + DynamoDB", streamed.EventsPerSecond, "dynamodb"));
+            }
         }
 
         return bars.Count == 0 ? Charts.Bars("Ingest → decision: not measured in this run", "events/s", [("-", 1, "-")]) : Charts.Bars("Ingest → decision, events per second (same events, one run)", "events/s", bars);

@@ -23,6 +23,8 @@ public sealed class Results
 
     public DynamoDbComparison? DynamoDb { get; set; }
 
+    public StreamedDynamoDb? DynamoDbStreamed { get; set; }
+
     public Dictionary<string, Cost> CostPerMillion { get; } = new(StringComparer.Ordinal);
 }
 
@@ -54,6 +56,9 @@ public sealed record DynamoDbComparison(
     double SeedReadUnitsPerEvent,
     int SeedItemBytes,
     int SystemFailedBatches);
+
+/// <summary>This system with probe events on Kinesis and state on DynamoDB, counting written behind at each checkpoint.</summary>
+public sealed record StreamedDynamoDb(double EventsPerSecond, long Events, double WriteUnitsPerThousand, double WriteUnitsPerEvent, double ReadUnitsPerEvent, TimeSpan CheckpointInterval);
 
 /// <param name="Lines">What was counted and what it costs: (what, count per million events, dollars per million events).</param>
 public sealed record Cost(double DollarsPerMillion, long Events, IReadOnlyList<(string What, double PerMillionEvents, double Dollars)> Lines);
