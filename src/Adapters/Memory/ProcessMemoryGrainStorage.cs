@@ -20,7 +20,12 @@ public sealed class ProcessMemoryGrainStorage(Serializer serializer, IActivatorP
 {
     private readonly ConcurrentDictionary<(GrainId Grain, string State), Stored> _states = new();
 
+    private long _bytes;
+
     public int Count => _states.Count;
+
+    /// <summary>Bytes of serialized state held now.</summary>
+    public long StoredBytes => Interlocked.Read(ref _bytes);
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -46,11 +51,14 @@ public sealed class ProcessMemoryGrainStorage(Serializer serializer, IActivatorP
         var key = (grainId, stateName);
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var next = new Stored(data, expected + 1);
-        var written = expected == 0 ? _states.TryAdd(key, next) : _states.TryGetValue(key, out var current) && current.Version == expected && _states.TryUpdate(key, next, current);
+        Stored? current = null;
+        var written = expected == 0 ? _states.TryAdd(key, next) : _states.TryGetValue(key, out current) && current.Version == expected && _states.TryUpdate(key, next, current);
         if (!written)
         {
             throw Conflict(stateName, grainId, grainState.ETag);
         }
+
+        Interlocked.Add(ref _bytes, data.Length - (current?.Data.Length ?? 0));
 
         grainState.ETag = next.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
@@ -67,6 +75,11 @@ public sealed class ProcessMemoryGrainStorage(Serializer serializer, IActivatorP
         if (!cleared)
         {
             throw Conflict(stateName, grainId, grainState.ETag);
+        }
+
+        if (present)
+        {
+            Interlocked.Add(ref _bytes, -current!.Data.Length);
         }
 
         grainState.State = activators.GetActivator<T>().Create();
