@@ -364,7 +364,8 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
             var active = 0;
             foreach (var size in options.MemorySizes)
             {
-                await RunSystemAsync(silo, mix, size - active, passes: 1, TimeSpan.MaxValue, firstSubscriber: active);
+                var activation = await RunSystemAsync(silo, mix, size - active, passes: 1, TimeSpan.MaxValue, firstSubscriber: active);
+                var previous = active;
                 active = size;
                 var perSubscriber = (Heap() - baseline) / (double)size;
 
@@ -372,8 +373,8 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
                 var stored = silo.Services.GetRequiredKeyedService<IGrainStorage>(SubscriberGrain.StorageName) is Adapters.Memory.ProcessMemoryGrainStorage memory
                     ? memory.StoredBytes / (double)size
                     : storedBytes;
-                _results.Memory.Add(new MemoryPoint(SystemName, size, perSubscriber, stateBytes, stored));
-                Console.WriteLine($"  {SystemName} at {size:N0}: {perSubscriber:N0} B per subscriber (state {stateBytes:N0} B, stored copy {stored:N0} B; one stored state is {storedBytes:N0} B)");
+                _results.Memory.Add(new MemoryPoint(SystemName, size, perSubscriber, stateBytes, stored, activation.EventsPerSecond));
+                Console.WriteLine($"  {SystemName} at {size:N0}: {perSubscriber:N0} B per subscriber (state {stateBytes:N0} B, stored copy {stored:N0} B; one stored state is {storedBytes:N0} B), the last {size - previous:N0} activated at {activation.EventsPerSecond:N0}/s");
             }
         }
 
@@ -384,10 +385,10 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
             var active = 0;
             foreach (var size in options.MemorySizes)
             {
-                await RunAkkaAsync(akka, mix, size - active, passes: 1, TimeSpan.MaxValue, 0, firstSubscriber: active);
+                var activation = await RunAkkaAsync(akka, mix, size - active, passes: 1, TimeSpan.MaxValue, 0, firstSubscriber: active);
                 active = size;
                 var perSubscriber = (Heap() - baseline) / (double)size;
-                _results.Memory.Add(new MemoryPoint(AkkaName, size, perSubscriber, stateBytes, 0));
+                _results.Memory.Add(new MemoryPoint(AkkaName, size, perSubscriber, stateBytes, 0, activation.EventsPerSecond));
                 Console.WriteLine($"  {AkkaName} at {size:N0}: {perSubscriber:N0} B per subscriber");
             }
         }

@@ -145,6 +145,20 @@ public sealed class Report(Results results, BenchmarkOptions options)
                 "≤ 1 KB beyond its state; 1 000 000 on one silo");
         }
 
+        if (results.Memory.Where(m => m.Implementation == system).MaxBy(m => m.Subscribers) is { ActivatedPerSecond: > 0 } largest)
+        {
+            var akkaLargest = results.Memory.SingleOrDefault(m => m.Implementation == akka && m.Subscribers == largest.Subscribers);
+            var previous = results.Memory.Where(m => m.Implementation == system && m.Subscribers < largest.Subscribers).Select(m => m.Subscribers).DefaultIfEmpty(0).Max();
+            yield return Row(
+                $"activation of subscribers {previous + 1:N0}–{largest.Subscribers:N0} in one silo (events/s)",
+                Rate(largest.ActivatedPerSecond),
+                "",
+                akkaLargest is null ? "" : Rate(akkaLargest.ActivatedPerSecond),
+                "",
+                akkaLargest is null ? "" : $"÷ Akka {Ratio(largest.ActivatedPerSecond, akkaLargest.ActivatedPerSecond)}",
+                "≥ 50 000");
+        }
+
         if (results.DynamoDb is { } dynamo)
         {
             yield return Row(

@@ -36,7 +36,8 @@ public sealed record Throughput(long Events, double Seconds, double EventsPerSec
 /// <param name="Total">GC heap per active subscriber, everything included.</param>
 /// <param name="State">Of which the subscriber's state object graph (measured standalone).</param>
 /// <param name="StoredCopy">Of which the embedded storage's serialized copy of it.</param>
-public sealed record MemoryPoint(string Implementation, int Subscribers, double Total, double State, double StoredCopy)
+/// <param name="ActivatedPerSecond">How fast the subscribers added to reach this size were activated (their first event each).</param>
+public sealed record MemoryPoint(string Implementation, int Subscribers, double Total, double State, double StoredCopy, double ActivatedPerSecond = 0)
 {
     public double BeyondState => Total - State - StoredCopy;
 }
