@@ -34,10 +34,10 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
             .ToArray();
         var answered = new bool[batches.Length];
 
-        var first = await SiloProcess.StartAsync(settings);
-        SiloProcess? second = null;
-        try
+        await SiloProcess.WithSilosAsync(async silos =>
         {
+            var first = await SiloProcess.StartAsync(settings);
+            silos.Add(first);
             var next = -1;
             var sending = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
             {
@@ -61,7 +61,8 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
             await Task.WhenAll(sending);
             var acknowledged = batches.Where((_, i) => answered[i]).SelectMany(b => b).GroupBy(e => e.Msisdn).ToDictionary(g => g.Key, g => g.Count());
 
-            second = await SiloProcess.StartAsync(settings);
+            var second = await SiloProcess.StartAsync(settings);
+            silos.Add(second);
             foreach (var (msisdn, count) in acknowledged)
             {
                 var counted = await KinesisProbes.SessionsAsync(second.Http, msisdn);
@@ -81,18 +82,6 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
             }
 
             output.WriteLine($"Killed with {answered.Count(a => a)} of {batches.Length} batches answered 202 ({acknowledged.Values.Sum()} events); every one counted after the restart, and all {subscribers.Length * EventsPerSubscriber} counted once after the resend.");
-        }
-        catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
-        {
-            throw new InvalidOperationException($"{exception.Message}\n--- first silo ---\n{first.Output}\n--- second silo ---\n{second?.Output}", exception);
-        }
-        finally
-        {
-            await first.DisposeAsync();
-            if (second is not null)
-            {
-                await second.DisposeAsync();
-            }
-        }
+        });
     }
 }

@@ -93,71 +93,66 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
         var lake = Path.Combine(Path.GetTempPath(), "churn-test-lake-" + Guid.NewGuid().ToString("N"));
         settings["Churn:Archive:LocalDirectory:Path"] = lake;
 
-        var first = await SiloProcess.StartAsync(settings);
-        SiloProcess? second = null;
         try
         {
-            // The producer keeps putting while the silo dies and comes back: 40 batches of 50, 100 ms apart.
-            var putting = Task.Run(async () =>
+            await SiloProcess.WithSilosAsync(async silos =>
             {
-                foreach (var batch in events.Chunk(50))
+                var first = await SiloProcess.StartAsync(settings);
+                silos.Add(first);
+
+                // The producer keeps putting while the silo dies and comes back: 40 batches of 50, 100 ms apart.
+                var putting = Task.Run(async () =>
                 {
-                    await producer.PutRecordsAsync(probeStream, batch, CancellationToken.None);
-                    await Task.Delay(100);
+                    foreach (var batch in events.Chunk(50))
+                    {
+                        await producer.PutRecordsAsync(probeStream, batch, CancellationToken.None);
+                        await Task.Delay(100);
+                    }
+                });
+                var consumed = await ChurnHost.EventuallyAsync(() => AcceptedAsync(first.Http), n => n >= 500, "the first silo to take 500 events", TimeSpan.FromSeconds(60));
+                await first.KillAsync();
+                var killedAt = Stopwatch.StartNew();
+
+                // Subscribers wrote what they counted behind: no checkpoint may be ahead of what they wrote.
+                var behind = await CheckpointsBehindWrittenStateAsync(settings, probeStream);
+
+                var second = await SiloProcess.StartAsync(settings);
+                silos.Add(second);
+                var ready = killedAt.Elapsed;
+                await putting;
+                foreach (var msisdn in subscribers)
+                {
+                    await ChurnHost.EventuallyAsync(() => KinesisProbes.SessionsAsync(second.Http, msisdn), n => n >= 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(90));
                 }
+
+                var recovered = killedAt.Elapsed;
+                await Task.Delay(2000);
+                var counts = new Dictionary<string, int>();
+                foreach (var msisdn in subscribers)
+                {
+                    counts[msisdn] = await KinesisProbes.SessionsAsync(second.Http, msisdn);
+                }
+
+                // The rejections travelled the Kinesis record stream to the lake: none lost.
+                var rejected = await ChurnHost.EventuallyAsync(
+                    async () => (await LakeReader.ReadTableAsync(lake, "rejected")).Select(r => (string)r["payload"]!).ToList(),
+                    r => r.Distinct().Count() == 20,
+                    "the 20 malformed records in the lake",
+                    TimeSpan.FromSeconds(60));
+
+                var stats = await second.Http.GetFromJsonAsync<StatsSnapshot>("/api/v1/stats", JsonSerializerOptions.Web);
+                output.WriteLine($"Killed after {consumed} events taken; the new silo was ready {ready.TotalSeconds:F1} s later and every event was counted {recovered.TotalSeconds:F1} s after the kill; {stats!.EventsDuplicate} replayed events absorbed by event id; {rejected.Count} rejected rows for 20 malformed records.");
+                Assert.All(counts, c => Assert.Equal(10, c.Value));
+                Assert.Equal(20, rejected.Count);
+
+                // Written behind: fewer state writes than events (each write is the item's version).
+                var writes = await StateWritesAsync(settings["Churn:Storage:DynamoDb:TableName"]!);
+                output.WriteLine($"At the kill {behind.Checkpointed} events were behind the checkpoints, each counted in the written state; {writes} state writes for {events.Count - 20} events.");
+                Assert.True(writes < events.Count - 20, $"{writes} state writes for {events.Count - 20} events: nothing was coalesced");
             });
-            var consumed = await ChurnHost.EventuallyAsync(() => AcceptedAsync(first.Http), n => n >= 500, "the first silo to take 500 events", TimeSpan.FromSeconds(60));
-            await first.KillAsync();
-            var killedAt = Stopwatch.StartNew();
-
-            // Subscribers wrote what they counted behind: no checkpoint may be ahead of what they wrote.
-            var behind = await CheckpointsBehindWrittenStateAsync(settings, probeStream);
-
-            second = await SiloProcess.StartAsync(settings);
-            var ready = killedAt.Elapsed;
-            await putting;
-            foreach (var msisdn in subscribers)
-            {
-                await ChurnHost.EventuallyAsync(() => KinesisProbes.SessionsAsync(second.Http, msisdn), n => n >= 10, $"the 10 events of {msisdn}", TimeSpan.FromSeconds(90));
-            }
-
-            var recovered = killedAt.Elapsed;
-            await Task.Delay(2000);
-            var counts = new Dictionary<string, int>();
-            foreach (var msisdn in subscribers)
-            {
-                counts[msisdn] = await KinesisProbes.SessionsAsync(second.Http, msisdn);
-            }
-
-            // The rejections travelled the Kinesis record stream to the lake: none lost.
-            var rejected = await ChurnHost.EventuallyAsync(
-                async () => (await LakeReader.ReadTableAsync(lake, "rejected")).Select(r => (string)r["payload"]!).ToList(),
-                r => r.Distinct().Count() == 20,
-                "the 20 malformed records in the lake",
-                TimeSpan.FromSeconds(60));
-
-            var stats = await second.Http.GetFromJsonAsync<StatsSnapshot>("/api/v1/stats", JsonSerializerOptions.Web);
-            output.WriteLine($"Killed after {consumed} events taken; the new silo was ready {ready.TotalSeconds:F1} s later and every event was counted {recovered.TotalSeconds:F1} s after the kill; {stats!.EventsDuplicate} replayed events absorbed by event id; {rejected.Count} rejected rows for 20 malformed records.");
-            Assert.All(counts, c => Assert.Equal(10, c.Value));
-            Assert.Equal(20, rejected.Count);
-
-            // Written behind: fewer state writes than events (each write is the item's version).
-            var writes = await StateWritesAsync(settings["Churn:Storage:DynamoDb:TableName"]!);
-            output.WriteLine($"At the kill {behind.Checkpointed} events were behind the checkpoints, each counted in the written state; {writes} state writes for {events.Count - 20} events.");
-            Assert.True(writes < events.Count - 20, $"{writes} state writes for {events.Count - 20} events: nothing was coalesced");
-        }
-        catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
-        {
-            throw new InvalidOperationException($"{exception.Message}\n--- first silo ---\n{first.Output}\n--- second silo ---\n{second?.Output}", exception);
         }
         finally
         {
-            await first.DisposeAsync();
-            if (second is not null)
-            {
-                await second.DisposeAsync();
-            }
-
             if (Directory.Exists(lake))
             {
                 Directory.Delete(lake, recursive: true);

@@ -124,6 +124,31 @@ public sealed class SiloProcess : IAsyncDisposable
         throw new InvalidOperationException($"The silo was not ready within 90 s:\n{silo.Output}");
     }
 
+    /// <summary>
+    /// Runs a crash test over the silo processes it starts (it adds each to the list it is given): an
+    /// error that is not an assertion is raised again with every silo's output, and every silo is
+    /// disposed at the end.
+    /// </summary>
+    public static async Task WithSilosAsync(Func<List<SiloProcess>, Task> test)
+    {
+        var silos = new List<SiloProcess>();
+        try
+        {
+            await test(silos);
+        }
+        catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
+        {
+            throw new InvalidOperationException($"{exception.Message}\n{string.Join("\n", silos.Select((s, i) => $"--- silo {i + 1} ---\n{s.Output}"))}", exception);
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>SIGKILL: the process ends at once, as in a crash.</summary>
     public async Task KillAsync()
     {
