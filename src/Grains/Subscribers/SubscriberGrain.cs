@@ -278,9 +278,13 @@ public sealed partial class SubscriberGrain(
             }
         }
 
-        foreach (var (cell, incidents) in effects.CellIncidents)
+        // Guarded: enumerating an empty dictionary through its interface still allocates an enumerator.
+        if (effects.CellIncidents.Count > 0)
         {
-            await references.Cell(cell).RecordIncidentsAsync(incidents);
+            foreach (var (cell, incidents) in effects.CellIncidents)
+            {
+                await references.Cell(cell).RecordIncidentsAsync(incidents);
+            }
         }
 
         foreach (var (cell, change, at) in effects.CellSentiment)

@@ -77,7 +77,7 @@ public sealed class SubscriberProfile(
 
         var (ok, fail) = window.Totals(now, windowLength);
         var rate = FailRate.Of(ok, fail, detection.ThresholdFor(probe.Type), detection.MinSamples);
-        effects.Records.Add(new IncidentRecord(
+        effects.Add(new IncidentRecord(
             probe.EventId, probe.Timestamp, state.Msisdn, probe.Type, probe.Cell, probe.DeviceTac, probe.Vendor, rate.Rate, rate.Sessions));
         effects.AddCellIncident(state.Msisdn, probe.Cell, probe.Type, probe.Timestamp);
 
@@ -114,19 +114,19 @@ public sealed class SubscriberProfile(
             state.Engagements.Add(engagement);
             TrimEngagements(now);
             engagementId = engagement.Id;
-            effects.StatusChanges.Add((null, engagement.Status));
+            effects.StatusChanged(null, engagement.Status);
             if (engagement.Status == EngagementStatus.Pending)
             {
-                effects.Offers.Add(engagement.ToDialRequest(state.Msisdn));
+                effects.Offer(engagement.ToDialRequest(state.Msisdn));
             }
         }
         else
         {
-            effects.StatusChanges.Add((null, EngagementStatus.Suppressed));
+            effects.StatusChanged(null, EngagementStatus.Suppressed);
         }
 
         state.Decisions[(int)probe.Type] = new DecisionView(probe.Type.ToWire(), now, verdict.Engage, verdict.Reason);
-        effects.Records.Add(new EngagementRecord(
+        effects.Add(new EngagementRecord(
             engagementId, now, state.Msisdn, probe.Type, probe.Cell, rate.Rate, rate.Severity, verdict.Status, verdict.Reason));
     }
 
@@ -239,10 +239,10 @@ public sealed class SubscriberProfile(
         AddCapped(state.SentimentHistory, new SentimentChangeView(engagement.Id, now, before, after, $"score {feedback.Score}"), KeptSentimentChanges);
 
         effects.FeedbackReceived++;
-        effects.Released.Add(engagement.Id);
-        effects.CellSentiment.Add((engagement.Cell, after - before, now));
-        effects.Records.Add(new FeedbackRecord(engagement.Id, feedback.ContactId, feedback.AnsweredAt, state.Msisdn, engagement.Cell, feedback.Score));
-        effects.Records.Add(new SentimentRecord(
+        effects.Release(engagement.Id);
+        effects.SentimentChanged(engagement.Cell, after - before, now);
+        effects.Add(new FeedbackRecord(engagement.Id, feedback.ContactId, feedback.AnsweredAt, state.Msisdn, engagement.Cell, feedback.Score));
+        effects.Add(new SentimentRecord(
             engagement.Id, now, state.Msisdn, engagement.Cell, engagement.DeviceTac, engagement.Vendor,
             engagement.Type, feedback.Score, before, after, after - before));
         return new FeedbackResult(FeedbackOutcome.Recorded, "recorded", after);
@@ -268,7 +268,7 @@ public sealed class SubscriberProfile(
             case EngagementStatus.Dialing or EngagementStatus.Placed:
                 engagement.ContactId = contactId;
                 Move(engagement, EngagementStatus.NoAnswer, "no input from the subscriber", now, effects);
-                effects.Released.Add(engagement.Id);
+                effects.Release(engagement.Id);
                 return new FeedbackResult(FeedbackOutcome.NoInputRecorded, "no input recorded", state.Sentiment);
             default:
                 return new FeedbackResult(
@@ -312,11 +312,11 @@ public sealed class SubscriberProfile(
             {
                 case EngagementStatus.Deferred when engagement.DueAt <= now && !state.OptOut:
                     Move(engagement, EngagementStatus.Pending, "calling hours open", now, effects);
-                    effects.Offers.Add(engagement.ToDialRequest(state.Msisdn));
+                    effects.Offer(engagement.ToDialRequest(state.Msisdn));
                     break;
                 case EngagementStatus.Pending:
                 case EngagementStatus.Dialing when now - engagement.StatusSince > DialingTimeout:
-                    effects.Offers.Add(engagement.ToDialRequest(state.Msisdn));
+                    effects.Offer(engagement.ToDialRequest(state.Msisdn));
                     break;
                 case EngagementStatus.Placed when now - engagement.StatusSince > callTimeout + DialingTimeout:
                     Move(engagement, EngagementStatus.NoAnswer, "no call outcome reported", now, effects);
@@ -379,12 +379,12 @@ public sealed class SubscriberProfile(
 
     private void Move(Engagement engagement, EngagementStatus status, string reason, DateTimeOffset now, ProfileEffects effects)
     {
-        effects.StatusChanges.Add((engagement.Status, status));
+        effects.StatusChanged(engagement.Status, status);
         engagement.Status = status;
         engagement.Reason = reason;
         engagement.StatusSince = now;
         effects.Changed = true;
-        effects.Records.Add(new EngagementRecord(
+        effects.Add(new EngagementRecord(
             engagement.Id, now, state.Msisdn, engagement.Type, engagement.Cell, engagement.FailRate, engagement.Severity, status, reason));
     }
 
@@ -437,19 +437,39 @@ public sealed class ProfileEffects
     /// </summary>
     public bool MustBeWritten =>
         Offers.Count > 0 || Released.Count > 0 || FeedbackReceived > 0 || CallsPlaced > 0
-        || StatusChanges.Exists(s => s.From is not null || s.To != EngagementStatus.Suppressed);
+        || StatusChanges.Any(s => s.From is not null || s.To != EngagementStatus.Suppressed);
 
-    public List<ChurnRecord> Records { get; } = [];
+    // Created on first use: most calls only count sessions, and an empty effect should cost nothing.
+    private List<ChurnRecord>? _records;
+    private List<DialRequest>? _offers;
+    private List<string>? _released;
+    private List<(EngagementStatus? From, EngagementStatus To)>? _statusChanges;
+    private Dictionary<string, CellIncidents>? _cellIncidents;
+    private List<(string Cell, int Change, DateTimeOffset At)>? _cellSentiment;
 
-    public List<DialRequest> Offers { get; } = [];
+    public IReadOnlyList<ChurnRecord> Records => _records ?? (IReadOnlyList<ChurnRecord>)[];
 
-    public List<string> Released { get; } = [];
+    public IReadOnlyList<DialRequest> Offers => _offers ?? (IReadOnlyList<DialRequest>)[];
 
-    public List<(EngagementStatus? From, EngagementStatus To)> StatusChanges { get; } = [];
+    public IReadOnlyList<string> Released => _released ?? (IReadOnlyList<string>)[];
 
-    public Dictionary<string, CellIncidents> CellIncidents { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyList<(EngagementStatus? From, EngagementStatus To)> StatusChanges => _statusChanges ?? (IReadOnlyList<(EngagementStatus?, EngagementStatus)>)[];
 
-    public List<(string Cell, int Change, DateTimeOffset At)> CellSentiment { get; } = [];
+    public IReadOnlyDictionary<string, CellIncidents> CellIncidents => _cellIncidents ?? NoCellIncidents;
+
+    public IReadOnlyList<(string Cell, int Change, DateTimeOffset At)> CellSentiment => _cellSentiment ?? (IReadOnlyList<(string, int, DateTimeOffset)>)[];
+
+    private static readonly IReadOnlyDictionary<string, CellIncidents> NoCellIncidents = new Dictionary<string, CellIncidents>();
+
+    public void Add(ChurnRecord record) => (_records ??= []).Add(record);
+
+    public void Offer(DialRequest offer) => (_offers ??= []).Add(offer);
+
+    public void Release(string engagementId) => (_released ??= []).Add(engagementId);
+
+    public void StatusChanged(EngagementStatus? from, EngagementStatus to) => (_statusChanges ??= []).Add((from, to));
+
+    public void SentimentChanged(string cell, int change, DateTimeOffset at) => (_cellSentiment ??= []).Add((cell, change, at));
 
     public int CallsPlaced { get; set; }
 
@@ -457,7 +477,8 @@ public sealed class ProfileEffects
 
     public void AddCellIncident(string msisdn, string cell, IncidentType type, DateTimeOffset at)
     {
-        var current = CellIncidents.TryGetValue(cell, out var existing) ? existing : new CellIncidents(msisdn, at, 0, 0, 0, 0);
+        var incidents = _cellIncidents ??= new(StringComparer.Ordinal);
+        var current = incidents.TryGetValue(cell, out var existing) ? existing : new CellIncidents(msisdn, at, 0, 0, 0, 0);
         var counted = type switch
         {
             IncidentType.CallDrop => current with { CallDrop = current.CallDrop + 1 },
@@ -465,6 +486,6 @@ public sealed class ProfileEffects
             IncidentType.LowBitrate => current with { LowBitrate = current.LowBitrate + 1 },
             _ => current with { VideoStalling = current.VideoStalling + 1 },
         };
-        CellIncidents[cell] = at > current.At ? counted with { At = at } : counted;
+        incidents[cell] = at > current.At ? counted with { At = at } : counted;
     }
 }
