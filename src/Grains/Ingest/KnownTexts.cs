@@ -8,19 +8,28 @@ namespace ChurnActors.Grains.Ingest;
 /// of its characters, not a new string (nor, for a number, libphonenumber again). Bounded: past
 /// <c>capacity</c> texts, new ones are read in full every time.
 /// </summary>
-internal sealed class KnownTexts(int capacity)
+internal sealed class KnownTexts
 {
-    private readonly ConcurrentDictionary<string, string> _texts = new(Environment.ProcessorCount * 4, 1024, StringComparer.Ordinal);
+    private readonly int _capacity;
+    private readonly ConcurrentDictionary<string, string> _texts;
+    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private int _count;
 
-    public bool TryGet(ReadOnlySpan<char> raw, out string value) =>
-        _texts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(raw, out value!);
+    public KnownTexts(int capacity)
+    {
+        _capacity = capacity;
+        _texts = new(Environment.ProcessorCount * 4, 1024, StringComparer.Ordinal);
+        _bySpan = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
-    /// <summary>Remembers what <paramref name="raw"/> read as, while there is room.</summary>
+    public bool TryGet(ReadOnlySpan<char> raw, out string value) => _bySpan.TryGetValue(raw, out value!);
+
+    /// <summary>Remembers what <paramref name="raw"/> read as, while there is room; one string when both are the same text.</summary>
     public string Remember(string raw, string value)
     {
+        value = string.Equals(raw, value, StringComparison.Ordinal) ? raw : value;
         // ConcurrentDictionary.Count takes every lock; an approximate count of our own is enough for a bound.
-        if (Volatile.Read(ref _count) < capacity && _texts.TryAdd(raw, value))
+        if (Volatile.Read(ref _count) < _capacity && _texts.TryAdd(raw, value))
         {
             Interlocked.Increment(ref _count);
         }
