@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 
 namespace ChurnActors.Input;
@@ -89,39 +90,30 @@ public static class StrictJson
     }
 
     /// <summary>An ISO-8601 date and time (<c>yyyy-MM-ddTHH:mm…</c>) that ends in <c>Z</c> or <c>±hh:mm</c>: a time without an offset cannot be placed.</summary>
-    public static bool IsTimeWithOffset(ReadOnlySpan<byte> text)
+    public static bool IsTimeWithOffset(ReadOnlySpan<byte> text) => IsTimeWithOffset<byte>(text);
+
+    /// <inheritdoc cref="IsTimeWithOffset(ReadOnlySpan{byte})"/>
+    public static bool IsTimeWithOffset(string text) => IsTimeWithOffset<char>(text);
+
+    /// <summary>One rule for UTF-8 bytes and for characters: every character it looks at is ASCII.</summary>
+    private static bool IsTimeWithOffset<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        if (text.Length < 17 || text[10] != 'T')
+        static bool Is(T c, char ascii) => c == T.CreateTruncating(ascii);
+        static bool Digit(T c) => c >= T.CreateTruncating('0') && c <= T.CreateTruncating('9');
+
+        if (text.Length < 17 || !Is(text[10], 'T'))
         {
             return false;
         }
 
-        if (text[^1] == 'Z')
+        if (Is(text[^1], 'Z'))
         {
             return true;
         }
 
         var offset = text[^6..];
-        return offset[0] is (byte)'+' or (byte)'-' && char.IsAsciiDigit((char)offset[1]) && char.IsAsciiDigit((char)offset[2]) && offset[3] == ':'
-            && char.IsAsciiDigit((char)offset[4]) && char.IsAsciiDigit((char)offset[5]);
-    }
-
-    /// <inheritdoc cref="IsTimeWithOffset(ReadOnlySpan{byte})"/>
-    public static bool IsTimeWithOffset(string text)
-    {
-        if (text.Length < 17 || text[10] != 'T')
-        {
-            return false;
-        }
-
-        if (text[^1] == 'Z')
-        {
-            return true;
-        }
-
-        var offset = text.AsSpan(text.Length - 6);
-        return offset[0] is '+' or '-' && char.IsAsciiDigit(offset[1]) && char.IsAsciiDigit(offset[2]) && offset[3] == ':'
-            && char.IsAsciiDigit(offset[4]) && char.IsAsciiDigit(offset[5]);
+        return (Is(offset[0], '+') || Is(offset[0], '-')) && Digit(offset[1]) && Digit(offset[2]) && Is(offset[3], ':') && Digit(offset[4]) && Digit(offset[5]);
     }
 
     /// <summary>Control characters (C0, DEL, C1, CR/LF and NUL among them) and invisible format characters (direction marks, zero-width).</summary>
