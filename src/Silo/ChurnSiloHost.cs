@@ -84,7 +84,8 @@ public static class ChurnSiloHost
         services.AddSingleton<UnwrittenSubscribers>();
         services.Configure<SubscriberWriteOptions>(writes =>
         {
-            writes.IngestedEventsWrittenBehind = storage.Provider == StorageProvider.Memory && clustering.Provider == ClusteringProvider.Localhost;
+            // Safe only because the state lives in the process the activation does: a crash loses both.
+            writes.IngestedEventsWrittenBehind = StateInProcess(storage, clustering);
             writes.StreamedEventsWrittenBehind = streams.Provider == StreamsProvider.Kinesis;
         });
         services.AddSingleton<ChurnCounters>();
@@ -157,12 +158,16 @@ public static class ChurnSiloHost
         return app;
     }
 
+    /// <summary>Grain state kept in the silo's own process: memory storage on one loopback silo.</summary>
+    private static bool StateInProcess(StorageOptions storage, ClusteringOptions clustering) =>
+        storage.Provider == StorageProvider.Memory && clustering.Provider == ClusteringProvider.Localhost;
+
     private static void AddGrainStorage(ISiloBuilder silo, StorageOptions storage, ClusteringOptions clustering, string name)
     {
         if (storage.Provider == StorageProvider.Memory)
         {
             // One silo keeps memory state in its own process; a cluster of them in Orleans' storage grains, which each can reach.
-            if (clustering.Provider == ClusteringProvider.Localhost)
+            if (StateInProcess(storage, clustering))
             {
                 silo.AddProcessMemoryGrainStorage(name);
             }
