@@ -16,7 +16,7 @@ public sealed record BenchmarkOptions(
     IReadOnlySet<string>? Only = null)
 {
     /// <summary>The measurements, by the names <c>--only</c> takes.</summary>
-    public static readonly string[] Measurements = ["decisions", "system", "plain", "akka", "memory", "dynamodb", "cost"];
+    public static readonly string[] Measurements = ["decisions", "system", "floor", "plain", "akka", "memory", "dynamodb", "cost"];
 
     public bool Runs(string measurement) => Only is null || Only.Contains(measurement);
 
@@ -24,7 +24,7 @@ public sealed record BenchmarkOptions(
         "Options: --subscribers N (100000) --memory-sizes 10000,100000,1000000 --seconds S (20, each throughput phase) " +
         "--dynamodb-seconds S (20) --dynamodb-subscribers N (5000) --cost-seconds S (60) --decision-subscribers N (2000) " +
         "--out DIR (docs) --smoke (everything tiny, in seconds; report to a temporary directory unless --out) " +
-        "--only decisions,system,plain,akka,memory,dynamodb,cost (a part of the run; the report then lacks the rest)";
+        "--only decisions,system,floor,plain,akka,memory,dynamodb,cost (a part of the run; the report then lacks the rest)";
 
     public static BenchmarkOptions Parse(string[] args, string repositoryRoot)
     {

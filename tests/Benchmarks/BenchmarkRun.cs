@@ -24,6 +24,8 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
     public const string PlainLoopName = "plain loop";
     public const string AkkaName = "Akka.NET sharding";
     public const string SeedName = "seed-style pipeline";
+    public const string FloorName = "Orleans floor";
+    public const string BareFloorName = "Orleans floor, bare silo";
 
     private const int BatchSize = 5_000;
     private const int Producers = 4;
@@ -54,6 +56,12 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         {
             Step($"this system: activation and throughput on {options.Subscribers:N0} subscribers, then latency at half the peak");
             await SystemThroughputAndLatencyAsync();
+        }
+
+        if (options.Runs("floor"))
+        {
+            Step($"Orleans floor: the same reads and one empty grain call per subscriber, on {options.Subscribers:N0} subscribers");
+            await FloorAsync();
         }
 
         if (options.Runs("plain"))
@@ -165,8 +173,50 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         Console.WriteLine($"  incident → dial at {_results.Latency.AchievedEventsPerSecond:N0} events/s: p50 {_results.Latency.P50:N2} ms, p99 {_results.Latency.P99:N2} ms, p999 {_results.Latency.P999:N2} ms over {_results.Latency.Engagements:N0}");
     }
 
+    /// <summary>
+    /// The floor twice, each in a silo of its own: a bare Orleans silo with nothing configured but
+    /// localhost clustering, and one built as this system's silo is. Activation (warmed up first),
+    /// its heap per activation,
+    /// and throughput, on the same mix sent the same way, to grains that only count (<see cref="IFloorIngestGrain"/>).
+    /// </summary>
+    private async Task FloorAsync()
+    {
+        using (var bare = await BareSilo.StartAsync())
+        {
+            _results.Floors[BareFloorName] = await FloorOfAsync(bare.Grains);
+        }
+
+        await using (var silo = await SiloUnderTest.StartAsync("floor"))
+        {
+            _results.Floors[FloorName] = await FloorOfAsync(silo.Grains);
+        }
+        foreach (var (name, floor) in _results.Floors)
+        {
+            Console.WriteLine($"  {name}: activation {floor.ActivationPerSecond:N0} events/s, {floor.BytesPerActivation:N0} B of heap per activation; throughput {floor.Throughput.EventsPerSecond:N0} events/s, {floor.Throughput.AllocatedBytesPerEvent:N0} B allocated per event, GC pauses {floor.Throughput.GcPauseShare:P1}");
+        }
+    }
+
+    private async Task<Floor> FloorOfAsync(IGrainFactory grains)
+    {
+        var mix = new EventMix(DateTimeOffset.UtcNow, "floor");
+        var ingest = grains.GetGrain<IFloorIngestGrain>(0);
+        Task Send(EventBatch batch) => ingest.IngestAsync(batch.ToPayloads());
+
+        // Fresh subscribers of their own for a while first: activation measured cold swings fourfold
+        // with the order of the silos (the code compiling, the heap growing), measured warm it does not.
+        await RunBatchesAsync(Send, mix, 10_000_000, passes: 1, options.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(8), firstSubscriber: 50_000_000);
+        var baseline = Heap();
+        var activation = await RunBatchesAsync(Send, mix, options.Subscribers, passes: 1, TimeSpan.MaxValue);
+        var perActivation = (Heap() - baseline) / (double)options.Subscribers;
+        var throughput = await RunBatchesAsync(Send, mix, options.Subscribers, passes: int.MaxValue, options.Duration, firstPass: 1);
+        return new Floor(activation.EventsPerSecond, perActivation, throughput);
+    }
+
     /// <summary>Batches of 5 000 of the mix, pass after pass, from four producers, until the passes or the time run out.</summary>
-    private static async Task<Throughput> RunSystemAsync(SiloUnderTest silo, EventMix mix, int subscribers, int passes, TimeSpan duration, int firstPass = 0, int firstSubscriber = 0)
+    private static Task<Throughput> RunSystemAsync(SiloUnderTest silo, EventMix mix, int subscribers, int passes, TimeSpan duration, int firstPass = 0, int firstSubscriber = 0) =>
+        RunBatchesAsync(batch => IngestWithRetriesAsync(silo, batch), mix, subscribers, passes, duration, firstPass, firstSubscriber);
+
+    private static async Task<Throughput> RunBatchesAsync(Func<EventBatch, Task> send, EventMix mix, int subscribers, int passes, TimeSpan duration, int firstPass = 0, int firstSubscriber = 0)
     {
         var chunks = (subscribers + BatchSize - 1) / BatchSize;
         var next = -1L;
@@ -183,7 +233,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
                 var allocated = GC.GetAllocatedBytesForCurrentThread();
                 var batch = mix.Pass(pass, firstSubscriber + start, Math.Min(BatchSize, subscribers - start));
                 Interlocked.Add(ref generated, GC.GetAllocatedBytesForCurrentThread() - allocated);
-                await IngestWithRetriesAsync(silo, batch);
+                await send(batch);
                 Interlocked.Add(ref events, batch.Count);
             }
         })));
@@ -471,6 +521,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         }
 
         _results.DynamoDbStreamed = await StreamedDynamoDbAsync(servers, subscribers);
+        _results.KinesaliteFloor = await KinesaliteFloorAsync(servers, subscribers);
 
         var seedTable = "churn-bench-seed-" + Guid.NewGuid().ToString("N")[..8];
         using var dynamo = AwsClients.DynamoDb(servers.DynamoDb, "us-east-1");
@@ -563,6 +614,66 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         var result = new StreamedDynamoDb(put / seconds, put, Units("write") * 1000 / Math.Max(1, put), Units("write") / Math.Max(1, put), Units("read") / Math.Max(1, put), interval);
         Console.WriteLine($"  {SystemName}, probe events on Kinesis: {result.EventsPerSecond:N0} events/s, {result.WriteUnitsPerThousand:N0} state write units per 1 000 events (checkpoint every {interval.TotalSeconds:N0} s)");
         return result;
+    }
+
+    /// <summary>
+    /// The ceiling of the streamed path on these stand-ins: the same producer putting the same records
+    /// on a four-shard stream of the same kinesalite for as long, and a plain reader of every shard
+    /// (one GetRecords loop per shard, nothing done with the records), timed until all are read back.
+    /// Nothing reading from kinesalite can count events faster than this.
+    /// </summary>
+    private async Task<double> KinesaliteFloorAsync(LocalServers servers, int subscribers)
+    {
+        var stream = "churn-bench-floor-" + Guid.NewGuid().ToString("N")[..8];
+        var client = Adapters.Kinesis.KinesisStreamExtensions.NewClient(
+            new HttpClient(),
+            servers.Kinesis,
+            "us-east-1",
+            new Adapters.Aws.DefaultAwsCredentialSource(),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Adapters.Kinesis.KinesisClient>.Instance);
+        await client.CreateStreamAsync(stream, new Silo.Configuration.KinesisStreamsOptions().Shards, CancellationToken.None);
+        while ((await client.DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamStatus != "ACTIVE")
+        {
+            await Task.Delay(50);
+        }
+
+        var shards = await client.ListShardsAsync(stream, CancellationToken.None);
+        long put = 0, read = 0;
+        var producing = true;
+        var clock = Stopwatch.StartNew();
+        var readers = shards.Select(shard => Task.Run(async () =>
+        {
+            var iterator = await client.GetShardIteratorAsync(stream, shard.ShardId, Adapters.Kinesis.ShardPosition.TrimHorizon, CancellationToken.None);
+            while (Volatile.Read(ref producing) || Interlocked.Read(ref read) < Interlocked.Read(ref put))
+            {
+                var records = await client.GetRecordsAsync(iterator, 10_000, CancellationToken.None);
+                iterator = records.NextShardIterator!;
+                Interlocked.Add(ref read, records.Records.Count);
+                if (records.Records.Count == 0)
+                {
+                    await Task.Delay(20);
+                }
+            }
+        })).ToList();
+
+        var mix = new EventMix(DateTimeOffset.UtcNow, "kinesalite");
+        const int chunk = 500;
+        for (var index = 0; clock.Elapsed < options.DynamoDbDuration; index++)
+        {
+            var chunks = (subscribers + chunk - 1) / chunk;
+            var first = index % chunks * chunk;
+            var batch = mix.Pass(index / chunks, first, Math.Min(chunk, subscribers - first));
+            var records = Enumerable.Range(0, batch.Count).Select(i => new Adapters.Kinesis.KinesisRecordToPut(batch[i].ToArray(), EventMix.Msisdn(first + i))).ToList();
+            await client.PutRecordsAsync(stream, records, CancellationToken.None);
+            Interlocked.Add(ref put, records.Count);
+        }
+
+        Volatile.Write(ref producing, false);
+        await Task.WhenAll(readers);
+        var perSecond = read / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"  kinesalite alone: {put:N0} put and {read:N0} read back, {perSecond:N0} events/s");
+        return perSecond;
     }
 
     private async Task CostAsync(LocalServers servers)

@@ -114,6 +114,21 @@ public sealed class Report(Results results, BenchmarkOptions options)
                 "-");
         }
 
+        foreach (var (name, floor) in results.Floors)
+        {
+            var a = results.ActivationPerSecond;
+            yield return Row(
+                $"{name}: the same reads, one call per subscriber to a grain that only counts (events/s active / activation; B allocated per event; B heap per activation)",
+                $"{Rate(floor.Throughput.EventsPerSecond)} / {Rate(floor.ActivationPerSecond)}; {Bytes(floor.Throughput.AllocatedBytesPerEvent)}; {Bytes(floor.BytesPerActivation)}",
+                "",
+                "",
+                "",
+                t.ContainsKey(system) && a.ContainsKey(system)
+                    ? $"this system ÷ floor {Ratio(t[system].EventsPerSecond, floor.Throughput.EventsPerSecond)} / {Ratio(a[system], floor.ActivationPerSecond)}"
+                    : "",
+                FloorVerdict(floor));
+        }
+
         if (results.Latency is { } latency)
         {
             yield return Row(
@@ -189,6 +204,22 @@ public sealed class Report(Results results, BenchmarkOptions options)
                     $"÷ seed {Ratio(streamed.WriteUnitsPerThousand, 1000)}",
                     "no per-event write");
             }
+
+            if (results.KinesaliteFloor is { } kinesalite)
+            {
+                var needed = 20 * dynamo.SeedEventsPerSecond;
+                yield return Row(
+                    "  kinesalite alone: the same producer, a reader that only reads the shards (events/s)",
+                    Rate(kinesalite),
+                    "",
+                    "",
+                    Rate(dynamo.SeedEventsPerSecond),
+                    $"÷ seed {Ratio(kinesalite, dynamo.SeedEventsPerSecond)}" + (results.DynamoDbStreamed is { } s ? $"; streamed path ÷ kinesalite alone {Ratio(s.EventsPerSecond, kinesalite)}" : ""),
+                    kinesalite < needed
+                        ? $"20× the seed is {Rate(needed)}: out of reach of anything reading this kinesalite"
+                        : $"20× the seed ({Rate(needed)}) is within what kinesalite moves");
+            }
+
             yield return Row(
                 "DynamoDB request units per event (write / read)",
                 $"{dynamo.SystemWriteUnitsPerEvent:N3} / {dynamo.SystemReadUnitsPerEvent:N3}",
@@ -339,6 +370,35 @@ public sealed class Report(Results results, BenchmarkOptions options)
 
     private static ReportRow Row(string measure, string system, string plain, string akka, string seed, string ratio, string target) =>
         new(measure, system, plain, akka, seed, ratio, target);
+
+    /// <summary>Which targets the floor itself misses: no design with one grain per subscriber meets those on this machine.</summary>
+    private static string FloorVerdict(Floor floor)
+    {
+        var missed = new List<string>();
+        if (floor.Throughput.EventsPerSecond < 150_000)
+        {
+            missed.Add("150 000 events/s");
+        }
+
+        if (floor.ActivationPerSecond < 50_000)
+        {
+            missed.Add("50 000 activations/s");
+        }
+
+        if (floor.Throughput.AllocatedBytesPerEvent > 1_024)
+        {
+            missed.Add("1 KB allocated per event");
+        }
+
+        if (floor.BytesPerActivation > 1_024)
+        {
+            missed.Add("1 KB per subscriber beyond its state");
+        }
+
+        return missed.Count == 0
+            ? "the floor meets every target it bounds"
+            : $"the floor itself misses {string.Join(", ", missed)}: out of reach of one grain per subscriber on this machine";
+    }
 
     private static string Rate(double value) => value.ToString("N0", Invariant);
 

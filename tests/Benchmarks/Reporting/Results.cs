@@ -19,11 +19,17 @@ public sealed class Results
 
     public List<MemoryPoint> Memory { get; } = [];
 
+    /// <summary>The floor under one grain per subscriber, in this system's silo and in a bare one (<see cref="BenchmarkRun.FloorName"/>).</summary>
+    public Dictionary<string, Floor> Floors { get; } = new(StringComparer.Ordinal);
+
     public Latency? Latency { get; set; }
 
     public DynamoDbComparison? DynamoDb { get; set; }
 
     public StreamedDynamoDb? DynamoDbStreamed { get; set; }
+
+    /// <summary>Events per second the same kinesalite moves from the same producer to a reader that does nothing with them.</summary>
+    public double? KinesaliteFloor { get; set; }
 
     public Dictionary<string, Cost> CostPerMillion { get; } = new(StringComparer.Ordinal);
 }
@@ -63,3 +69,7 @@ public sealed record StreamedDynamoDb(double EventsPerSecond, long Events, doubl
 
 /// <param name="Lines">What was counted and what it costs: (what, count per million events, dollars per million events).</param>
 public sealed record Cost(double DollarsPerMillion, long Events, IReadOnlyList<(string What, double PerMillionEvents, double Dollars)> Lines);
+
+/// <param name="ActivationPerSecond">First events of subscribers, once warmed up.</param>
+/// <param name="BytesPerActivation">GC heap per activation of a grain that only counts.</param>
+public sealed record Floor(double ActivationPerSecond, double BytesPerActivation, Throughput Throughput);
