@@ -7,6 +7,12 @@ namespace ChurnActors;
 /// <summary>One per subscriber, keyed by the E.164 msisdn: the rolling profile and every decision about the subscriber.</summary>
 public interface ISubscriberGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Counts a batch of this subscriber's events; returns once the change is durable. Interleaves with
+    /// the subscriber's other calls at their awaits (each change is still made whole in one turn), so
+    /// batches arriving while a write is in flight share the next write: group commit.
+    /// </summary>
+    [AlwaysInterleave]
     Task<IngestResult> RecordEventsAsync(ImmutableArray<ProbeEvent> events);
 
     Task<FeedbackResult> RecordFeedbackAsync(FeedbackReport feedback);

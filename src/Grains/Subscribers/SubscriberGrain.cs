@@ -50,8 +50,18 @@ public sealed partial class SubscriberGrain(
     /// <summary>Whether the outbox reminder is registered; null until known, so the reminder table is asked once at most.</summary>
     private bool? _outboxReminderRegistered;
 
-    /// <summary>A change is in memory that storage has not had yet (see <see cref="SubscriberWriteOptions"/>).</summary>
-    private bool _unwritten;
+    /// <summary>Changes made in memory, and how many of them the last completed write held (see <see cref="SubscriberWriteOptions"/>).</summary>
+    private long _changes, _writtenChanges;
+
+    /// <summary>This subscriber is registered with <see cref="UnwrittenSubscribers"/> as owing a write.</summary>
+    private bool _registeredUnwritten;
+
+    /// <summary>A call is between its write and the end of what it does after (see <see cref="EnterAfterWriteAsync"/>), and how many wait for it.</summary>
+    private bool _afterWriteBusy;
+    private int _afterWriteWaiting;
+    private SemaphoreSlim? _afterWriteQueue;
+
+    private bool Unwritten => _changes != _writtenChanges;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -61,12 +71,12 @@ public sealed partial class SubscriberGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_unwritten)
+        if (Unwritten)
         {
             try
             {
                 await store.WriteStateAsync(cancellationToken);
-                _unwritten = false;
+                _writtenChanges = _changes;
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -124,12 +134,13 @@ public sealed partial class SubscriberGrain(
 
     public async Task FlushAsync()
     {
-        if (_unwritten)
+        if (Unwritten)
         {
             await WriteAsync();
         }
         else
         {
+            _registeredUnwritten = false;
             unwrittenSubscribers.Written(this.GetPrimaryKeyString());
         }
     }
@@ -213,7 +224,15 @@ public sealed partial class SubscriberGrain(
         // cannot go, the caller is refused now, with nothing changed, and tries again later.
         if (store.State.UnpublishedRecords.Count >= rules.MaxOwedRecords)
         {
-            await PublishOwedAsync();
+            await EnterAfterWriteAsync();
+            try
+            {
+                await PublishOwedAsync();
+            }
+            finally
+            {
+                ExitAfterWrite();
+            }
         }
 
         var now = time.GetUtcNow();
@@ -234,6 +253,12 @@ public sealed partial class SubscriberGrain(
     /// <summary>
     /// Makes a change durable, then acts on it: the state is written first, so an engagement is never
     /// offered, archived or acknowledged before it would survive a crash.
+    /// <para>
+    /// Group commit: batches of events interleave (<see cref="ISubscriberGrain.RecordEventsAsync"/>),
+    /// so while one write is in flight the calls arriving meanwhile make their changes, each in its
+    /// own turn, and Orleans' state bridge gives them all one write, queued behind the one in flight.
+    /// Each call still returns only after a write that holds its change.
+    /// </para>
     /// </summary>
     private async Task ApplyAsync(ProfileEffects effects, DateTimeOffset now, bool writeBehind)
     {
@@ -242,18 +267,38 @@ public sealed partial class SubscriberGrain(
             effects.Changed = true;
         }
 
+        if (effects.Changed)
+        {
+            _changes++;
+        }
+
         if (effects.Changed && writeBehind)
         {
-            _unwritten = true;
-            if (rules.Writes.StreamedEventsWrittenBehind)
+            if (rules.Writes.StreamedEventsWrittenBehind && !_registeredUnwritten)
             {
+                _registeredUnwritten = true;
                 unwrittenSubscribers.Unwritten(this.GetPrimaryKeyString());
             }
         }
-        else if (effects.Changed || _unwritten)
+        else if (Unwritten)
         {
             await WriteAsync();
         }
+
+        await EnterAfterWriteAsync();
+        try
+        {
+            await AfterWriteAsync(effects);
+        }
+        finally
+        {
+            ExitAfterWrite();
+        }
+    }
+
+    /// <summary>What a change does once it is durable: counters, dispatch, cells, the lake, the reminder.</summary>
+    private async Task AfterWriteAsync(ProfileEffects effects)
+    {
 
         foreach (var (from, to) in effects.StatusChanges)
         {
@@ -295,11 +340,13 @@ public sealed partial class SubscriberGrain(
         var owed = store.State.UnpublishedRecords;
         if (effects.Records.Count > 0 || owed.Count > 0)
         {
+            // The state's list is changed only once the stream has answered: a write made meanwhile by an
+            // interleaved call must not store as owed what is being sent.
             var hadOwed = owed.Count > 0;
-            owed.AddRange(effects.Records);
+            ChurnRecord[] sending = [.. owed, .. effects.Records];
             try
             {
-                await records.PublishAsync(store.State.Msisdn, new RecordBatch([.. owed]));
+                await records.PublishAsync(store.State.Msisdn, new RecordBatch(sending));
                 owed.Clear();
                 if (hadOwed)
                 {
@@ -310,7 +357,8 @@ public sealed partial class SubscriberGrain(
             {
                 // The change is written and acknowledged; the records the stream did not take are kept
                 // with it and sent later (with the next change, or by the outbox reminder).
-                owed.RemoveRange(0, Published(exception));
+                owed.Clear();
+                owed.AddRange(sending.Skip(Published(exception)));
                 await WriteAsync();
                 LogRecordsKept(logger, owed.Count, Msisdns.Mask(store.State.Msisdn), exception);
             }
@@ -348,16 +396,53 @@ public sealed partial class SubscriberGrain(
         await WriteAsync();
     }
 
+    /// <summary>
+    /// Writes the state. Orleans serializes it once this write's turn comes (after any write in flight),
+    /// so it holds at least every change made before this call; a change made meanwhile by an
+    /// interleaved call stays owed until a write of its own.
+    /// </summary>
     private async Task WriteAsync()
     {
+        var covered = _changes;
         await store.WriteStateAsync();
-        if (_unwritten)
+        _writtenChanges = Math.Max(_writtenChanges, covered);
+        if (_registeredUnwritten && !Unwritten)
         {
-            _unwritten = false;
-            if (rules.Writes.StreamedEventsWrittenBehind)
-            {
-                unwrittenSubscribers.Written(this.GetPrimaryKeyString());
-            }
+            _registeredUnwritten = false;
+            unwrittenSubscribers.Written(this.GetPrimaryKeyString());
+        }
+    }
+
+    /// <summary>
+    /// What calls do after their write runs one call at a time: an interleaved batch of events may start
+    /// while another call awaits, and the records owed to the lake, the offers and the reminder must not
+    /// be worked on by two at once. Uncontended (nearly always) it costs a flag; the queue is made on
+    /// first contention. Everything here runs on the activation's one scheduler, so the flags need no lock.
+    /// </summary>
+    private async ValueTask EnterAfterWriteAsync()
+    {
+        if (!_afterWriteBusy)
+        {
+            _afterWriteBusy = true;
+            return;
+        }
+
+        _afterWriteQueue ??= new SemaphoreSlim(0);
+        _afterWriteWaiting++;
+        await _afterWriteQueue.WaitAsync();
+    }
+
+    /// <summary>Hands the turn after a write to the next waiting call, if any.</summary>
+    private void ExitAfterWrite()
+    {
+        if (_afterWriteWaiting > 0)
+        {
+            _afterWriteWaiting--;
+            _afterWriteQueue!.Release();
+        }
+        else
+        {
+            _afterWriteBusy = false;
         }
     }
 

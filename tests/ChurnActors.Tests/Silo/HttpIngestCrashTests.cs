@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using Amazon.DynamoDBv2.Model;
 using ChurnActors.Tests.Support;
 
 namespace ChurnActors.Tests.Silo;
@@ -8,7 +10,8 @@ namespace ChurnActors.Tests.Silo;
 /// HTTP ingest with state on DynamoDB (dynalite): a 202 means durable. The silo process is killed
 /// (SIGKILL) while batches are being posted; a new one on the same table has counted every event of
 /// every batch that was answered 202, and when the sender posts every batch again (as it would the
-/// ones never answered) each event is counted once.
+/// ones never answered) each event is counted once. Batches for the same subscribers sent at once
+/// share their writes (group commit), and a kill still loses none that was answered.
 /// </summary>
 [Collection(DynamoDbCollection.Name)]
 public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractions.ITestOutputHelper output)
@@ -82,6 +85,83 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
             }
 
             output.WriteLine($"Killed with {answered.Count(a => a)} of {batches.Length} batches answered 202 ({acknowledged.Values.Sum()} events); every one counted after the restart, and all {subscribers.Length * EventsPerSubscriber} counted once after the resend.");
+        });
+    }
+
+    [Fact]
+    public async Task Batches_for_the_same_subscribers_at_once_share_their_writes_and_a_kill_loses_none_answered_202()
+    {
+        const int Batches = 240;
+        var table = DynamoDbServer.NewTableName();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Churn:Storage:Provider"] = "DynamoDb",
+            ["Churn:Storage:DynamoDb:ServiceUrl"] = dynamo.Url.ToString(),
+            ["Churn:Storage:DynamoDb:TableName"] = table,
+            ["Churn:Simulator:Enabled"] = "false",
+        };
+
+        // Every batch holds one event of each of 8 subscribers, and 16 senders post at once: each
+        // subscriber has up to 16 batches arriving while its previous write is in flight.
+        var subscribers = Enumerable.Range(0, 8).Select(_ => Probe.NewMsisdn()).ToArray();
+        var batches = Enumerable.Range(0, Batches)
+            .Select(k => subscribers.Select(m => (Msisdn: m, Event: Probe.Event(m, "CALL_QUALITY", fail: false, eventId: $"{m}-{k}"))).ToArray())
+            .ToArray();
+        var answered = new bool[batches.Length];
+
+        await SiloProcess.WithSilosAsync(async silos =>
+        {
+            var first = await SiloProcess.StartAsync(settings);
+            silos.Add(first);
+            var next = -1;
+            var sending = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+            {
+                int index;
+                while ((index = Interlocked.Increment(ref next)) < batches.Length)
+                {
+                    try
+                    {
+                        using var response = await first.Http.PostAsJsonAsync("/api/v1/probe-events", batches[index].Select(e => e.Event));
+                        answered[index] = response.StatusCode == HttpStatusCode.Accepted;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // The silo is gone: this batch was never answered.
+                    }
+                }
+            })).ToList();
+
+            await ChurnHost.EventuallyAsync(() => Task.FromResult(answered.Count(a => a)), n => n >= Batches / 2, "half the batches answered", TimeSpan.FromSeconds(60));
+            await first.KillAsync();
+            await Task.WhenAll(sending);
+
+            // Each write moves the item's etag by one: their sum is every state write the killed silo made.
+            var writes = (await dynamo.Client.ScanAsync(new ScanRequest { TableName = table, ConsistentRead = true })).Items
+                .Where(i => i["sk"].S == "subscriber")
+                .Sum(i => long.Parse(i["etag"].N, CultureInfo.InvariantCulture));
+            var answeredCalls = answered.Count(a => a) * subscribers.Length;
+            output.WriteLine($"Killed with {answered.Count(a => a)} of {Batches} batches answered 202: {answeredCalls} subscriber calls answered, {writes} state writes made in all.");
+            Assert.True(writes < answeredCalls, $"{writes} state writes for {answeredCalls} answered subscriber calls: no write served more than one call");
+
+            var second = await SiloProcess.StartAsync(settings);
+            silos.Add(second);
+            var acknowledged = answered.Count(a => a);
+            foreach (var msisdn in subscribers)
+            {
+                var counted = await KinesisProbes.SessionsAsync(second.Http, msisdn);
+                Assert.True(counted >= acknowledged, $"{Msisdns.Mask(msisdn)}: {acknowledged} of its events were answered 202, {counted} are counted");
+            }
+
+            foreach (var batch in batches)
+            {
+                using var response = await second.Http.PostAsJsonAsync("/api/v1/probe-events", batch.Select(e => e.Event));
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            }
+
+            foreach (var msisdn in subscribers)
+            {
+                Assert.Equal(Batches, await KinesisProbes.SessionsAsync(second.Http, msisdn));
+            }
         });
     }
 }

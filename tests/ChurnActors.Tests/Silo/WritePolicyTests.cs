@@ -72,6 +72,33 @@ public sealed class WritePolicyTests(DynamoDbServer dynamo) : IAsyncLifetime
         Assert.Equal(afterBatch, Storage.Writes);
     }
 
+    [Fact]
+    public async Task Batches_of_one_subscriber_sent_at_once_are_each_in_the_table_when_answered_share_writes_and_engage_it_once()
+    {
+        var msisdn = Probe.NewMsisdn();
+        var events = Enumerable.Range(0, 40).Select(i => Probe.Event(msisdn, "CALL_DROP", fail: i % 3 == 0)).ToArray();
+        var before = Storage.Writes;
+
+        // Each event in a batch of its own, all at once: while one write is in flight the others interleave.
+        // Every answer means durable: once n batches are answered, the table holds at least n events.
+        var answered = 0;
+        var shortfalls = await Task.WhenAll(events.Select(async e =>
+        {
+            var response = await _silo.Http.PostAsJsonAsync("/api/v1/probe-events", new[] { e });
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+            var answeredNow = Interlocked.Increment(ref answered);
+            var (ok, failed) = (await StoredAsync(msisdn)).Windows[(int)IncidentType.CallDrop]!.Totals(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(15));
+            return answeredNow - (ok + failed);
+        }));
+
+        var writes = Storage.Writes - before;
+        Assert.True(writes < events.Length, $"{writes} writes for {events.Length} batches: none was shared");
+        Assert.All(shortfalls, shortfall => Assert.True(shortfall <= 0, $"{shortfall} answered events were not in the table"));
+        var state = await StoredAsync(msisdn);
+        Assert.Equal((26, 14), state.Windows[(int)IncidentType.CallDrop]!.Totals(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(15)));
+        Assert.Single(state.Engagements);
+    }
+
     private async Task<SubscriberState> StoredAsync(string msisdn)
     {
         var state = new GrainState<SubscriberState>();
