@@ -167,10 +167,10 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
 
         var throughput = await RunSystemAsync(silo, mix, options.Subscribers, passes: int.MaxValue, options.Duration, firstPass: 1);
         _results.Throughput[SystemName] = throughput;
-        Console.WriteLine($"  throughput: {throughput.EventsPerSecond:N0} events/s, {throughput.AllocatedBytesPerEvent:N0} B allocated per event, GC pauses {throughput.GcPauseShare:P1}");
+        Console.WriteLine($"  throughput: {throughput.EventsPerSecond:N0} events/s, {throughput.AllocatedBytesPerEvent:N0} B allocated per event, GC pauses {throughput.GcPauseShare:P1} (mean {throughput.MeanGcPauseMilliseconds:N1} ms)");
 
         _results.Latency = await LatencyAsync(silo, mix, throughput.EventsPerSecond / 2);
-        Console.WriteLine($"  incident → dial at {_results.Latency.AchievedEventsPerSecond:N0} events/s: p50 {_results.Latency.P50:N2} ms, p99 {_results.Latency.P99:N2} ms, p999 {_results.Latency.P999:N2} ms over {_results.Latency.Engagements:N0}");
+        Console.WriteLine($"  incident → dial at {_results.Latency.AchievedEventsPerSecond:N0} events/s: p50 {_results.Latency.P50:N2} ms, p99 {_results.Latency.P99:N2} ms, p999 {_results.Latency.P999:N2} ms over {_results.Latency.Engagements:N0}; GC paused {_results.Latency.GcPauseShare:P1} of the phase, mean pause {_results.Latency.MeanGcPauseMilliseconds:N1} ms");
     }
 
     /// <summary>
@@ -192,7 +192,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         }
         foreach (var (name, floor) in _results.Floors)
         {
-            Console.WriteLine($"  {name}: activation {floor.ActivationPerSecond:N0} events/s, {floor.BytesPerActivation:N0} B of heap per activation; throughput {floor.Throughput.EventsPerSecond:N0} events/s, {floor.Throughput.AllocatedBytesPerEvent:N0} B allocated per event, GC pauses {floor.Throughput.GcPauseShare:P1}");
+            Console.WriteLine($"  {name}: activation {floor.ActivationPerSecond:N0} events/s, {floor.BytesPerActivation:N0} B of heap per activation; throughput {floor.Throughput.EventsPerSecond:N0} events/s, {floor.Throughput.AllocatedBytesPerEvent:N0} B allocated per event, GC pauses {floor.Throughput.GcPauseShare:P1} (mean {floor.Throughput.MeanGcPauseMilliseconds:N1} ms)");
         }
     }
 
@@ -271,6 +271,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         const int batch = 500;
         var duration = options.Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10);
         silo.Dialer.Reset();
+        var gc = Measure.Start();
         var clock = Stopwatch.StartNew();
         var sent = 0L;
         var load = Task.Run(async () =>
@@ -305,13 +306,14 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
 
         await load;
         var achieved = (sent + (engaged * 6)) / clock.Elapsed.TotalSeconds;
+        var (pauseShare, meanPause) = gc.Paused(clock.Elapsed.TotalSeconds);
         for (var deadline = DateTime.UtcNow.AddSeconds(30); silo.Dialer.Dialled.Count < engaged && DateTime.UtcNow < deadline;)
         {
             await Task.Delay(50);
         }
 
         var latencies = silo.Dialer.Dialled.Select(d => d.Latency.TotalMilliseconds).Order().ToArray();
-        return new Latency(eventsPerSecond, achieved, latencies.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.99), Percentile(latencies, 0.999), latencies.LastOrDefault(), latencies);
+        return new Latency(eventsPerSecond, achieved, latencies.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.99), Percentile(latencies, 0.999), latencies.LastOrDefault(), latencies, pauseShare, meanPause);
     }
 
     private void PlainLoopThroughput()
@@ -356,7 +358,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         _results.ActivationPerSecond[AkkaName] = (await RunAkkaAsync(akka, mix, options.Subscribers, passes: 1, TimeSpan.MaxValue, 0)).EventsPerSecond;
         var throughput = await RunAkkaAsync(akka, mix, options.Subscribers, int.MaxValue, options.Duration, 1);
         _results.Throughput[AkkaName] = throughput;
-        Console.WriteLine($"  activation {_results.ActivationPerSecond[AkkaName]:N0} events/s; throughput {throughput.EventsPerSecond:N0} events/s, {throughput.AllocatedBytesPerEvent:N0} B allocated per event, GC pauses {throughput.GcPauseShare:P1}");
+        Console.WriteLine($"  activation {_results.ActivationPerSecond[AkkaName]:N0} events/s; throughput {throughput.EventsPerSecond:N0} events/s, {throughput.AllocatedBytesPerEvent:N0} B allocated per event, GC pauses {throughput.GcPauseShare:P1} (mean {throughput.MeanGcPauseMilliseconds:N1} ms)");
     }
 
     /// <summary>Four producers read each event with the same strict reader and tell it to its entity, at most 50 000 ahead of the entities.</summary>
@@ -773,6 +775,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: true);
         private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
+        private readonly int _collections = GC.CollectionCount(0);
 
         public TimeSpan Elapsed => _clock.Elapsed;
 
@@ -783,8 +786,15 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
         {
             var seconds = _clock.Elapsed.TotalSeconds;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocated - generated;
-            var paused = (GC.GetTotalPauseDuration() - _paused).TotalSeconds;
-            return new Throughput(events, seconds, events / seconds, allocated / (double)Math.Max(1, events), paused / seconds);
+            var (share, meanPause) = Paused(seconds);
+            return new Throughput(events, seconds, events / seconds, allocated / (double)Math.Max(1, events), share, meanPause);
+        }
+
+        /// <summary>The share of <paramref name="seconds"/> the GC held threads paused, and its mean pause in ms (every collection collects generation 0).</summary>
+        public (double Share, double MeanPauseMilliseconds) Paused(double seconds)
+        {
+            var paused = GC.GetTotalPauseDuration() - _paused;
+            return (paused.TotalSeconds / seconds, paused.TotalMilliseconds / Math.Max(1, GC.CollectionCount(0) - _collections));
         }
     }
 }

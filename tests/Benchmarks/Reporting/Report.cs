@@ -105,10 +105,10 @@ public sealed class Report(Results results, BenchmarkOptions options)
                 $"÷ plain {Ratio(t[system].AllocatedBytesPerEvent, t[plain].AllocatedBytesPerEvent)}, ÷ Akka {Ratio(t[system].AllocatedBytesPerEvent, t[akka].AllocatedBytesPerEvent)}",
                 "≤ 1 KB");
             yield return Row(
-                "GC pauses, share of wall time (throughput phase)",
-                Share(t[system].GcPauseShare),
-                Share(t[plain].GcPauseShare),
-                Share(t[akka].GcPauseShare),
+                "GC pauses, share of wall time (throughput phase; mean pause)",
+                Pauses(t[system]),
+                Pauses(t[plain]),
+                Pauses(t[akka]),
                 "",
                 "",
                 "-");
@@ -118,8 +118,8 @@ public sealed class Report(Results results, BenchmarkOptions options)
         {
             var a = results.ActivationPerSecond;
             yield return Row(
-                $"{name}: the same reads, one call per subscriber to a grain that only counts (events/s active / activation; B allocated per event; B heap per activation)",
-                $"{Rate(floor.Throughput.EventsPerSecond)} / {Rate(floor.ActivationPerSecond)}; {Bytes(floor.Throughput.AllocatedBytesPerEvent)}; {Bytes(floor.BytesPerActivation)}",
+                $"{name}: the same reads, one call per subscriber to a grain that only counts (events/s active / activation; B allocated per event; B heap per activation; GC pauses)",
+                $"{Rate(floor.Throughput.EventsPerSecond)} / {Rate(floor.ActivationPerSecond)}; {Bytes(floor.Throughput.AllocatedBytesPerEvent)}; {Bytes(floor.BytesPerActivation)}; {Pauses(floor.Throughput)}",
                 "",
                 "",
                 "",
@@ -137,7 +137,7 @@ public sealed class Report(Results results, BenchmarkOptions options)
                 "",
                 "",
                 "",
-                $"over {latency.Engagements:N0} engagements, max {latency.Max:N1}",
+                $"over {latency.Engagements:N0} engagements, max {latency.Max:N1}; GC paused {Share(latency.GcPauseShare)} of the phase, {latency.MeanGcPauseMilliseconds:N1} ms a pause",
                 "p99 ≤ 5 ms");
         }
 
@@ -399,6 +399,8 @@ public sealed class Report(Results results, BenchmarkOptions options)
             ? "the floor meets every target it bounds"
             : $"the floor itself misses {string.Join(", ", missed)}: out of reach of one grain per subscriber on this machine";
     }
+
+    private static string Pauses(Throughput throughput) => $"{Share(throughput.GcPauseShare)} ({throughput.MeanGcPauseMilliseconds:N1} ms)";
 
     private static string Rate(double value) => value.ToString("N0", Invariant);
 

@@ -37,7 +37,8 @@ public sealed class Results
 /// <param name="EventsPerSecond">Ingest → decision, on active subscribers.</param>
 /// <param name="AllocatedBytesPerEvent">Managed allocations during the phase, per event.</param>
 /// <param name="GcPauseShare">Share of the phase's wall time the GC held threads paused.</param>
-public sealed record Throughput(long Events, double Seconds, double EventsPerSecond, double AllocatedBytesPerEvent, double GcPauseShare);
+/// <param name="MeanGcPauseMilliseconds">The GC's pause time over the phase ÷ its collections.</param>
+public sealed record Throughput(long Events, double Seconds, double EventsPerSecond, double AllocatedBytesPerEvent, double GcPauseShare, double MeanGcPauseMilliseconds);
 
 /// <param name="Total">GC heap per active subscriber, everything included.</param>
 /// <param name="State">Of which the subscriber's state object graph (measured standalone).</param>
@@ -48,7 +49,8 @@ public sealed record MemoryPoint(string Implementation, int Subscribers, double 
     public double BeyondState => Total - State - StoredCopy;
 }
 
-public sealed record Latency(double OfferedEventsPerSecond, double AchievedEventsPerSecond, int Engagements, double P50, double P99, double P999, double Max, IReadOnlyList<double> SortedMilliseconds);
+/// <param name="GcPauseShare">Share of the phase's wall time the GC held threads paused: a decision made then waits for it.</param>
+public sealed record Latency(double OfferedEventsPerSecond, double AchievedEventsPerSecond, int Engagements, double P50, double P99, double P999, double Max, IReadOnlyList<double> SortedMilliseconds, double GcPauseShare, double MeanGcPauseMilliseconds);
 
 public sealed record DynamoDbComparison(
     int Subscribers,
