@@ -34,14 +34,18 @@ npm ci --prefix tests/servers --no-audit --no-fund --loglevel=error
 
 dotnet restore ChurnActors.sln
 dotnet build ChurnActors.sln --no-restore -c Release
+# Every test project under tests/, the rule tests (seconds, no servers) first; each writes its
+# results to a directory of its own, so no two result files can take the same name.
+status=0
 set +e
-dotnet test ChurnActors.sln --no-build -c Release --logger "trx" --results-directory "$results"
-status=$?
+for project in $(grep -l "<IsTestProject>true</IsTestProject>" tests/*/*.csproj | sort -r); do
+  dotnet test "$project" --no-build -c Release --logger "trx" --results-directory "$results/$(basename "$project" .csproj)" || status=$?
+done
 set -e
 
 passed=0; failed=0; skipped=0; total=0
 shopt -s nullglob
-for trx in "$results"/*.trx; do
+for trx in "$results"/*/*.trx; do
   counters=$(grep -o '<Counters [^>]*' "$trx")
   value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   total=$((total + $(value total)))

@@ -577,26 +577,10 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
             ["Churn:Streams:Kinesis:CheckpointTable"] = "churn-bench-checkpoints-" + Guid.NewGuid().ToString("N")[..8],
         }))
         {
-            var producer = Adapters.Kinesis.KinesisStreamExtensions.NewClient(
-                new HttpClient(),
-                servers.Kinesis,
-                "us-east-1",
-                new Adapters.Aws.DefaultAwsCredentialSource(),
-                TimeProvider.System,
-                Microsoft.Extensions.Logging.Abstractions.NullLogger<Adapters.Kinesis.KinesisClient>.Instance);
-            var mix = new EventMix(DateTimeOffset.UtcNow, "streamed");
+            var producer = KinesisClientOf(servers);
             var before = await silo.StatsAsync();
             var clock = Stopwatch.StartNew();
-            const int chunk = 500;
-            for (var index = 0; clock.Elapsed < options.DynamoDbDuration; index++)
-            {
-                var chunks = (subscribers + chunk - 1) / chunk;
-                var first = index % chunks * chunk;
-                var batch = mix.Pass(index / chunks, first, Math.Min(chunk, subscribers - first));
-                var records = Enumerable.Range(0, batch.Count).Select(i => new Adapters.Kinesis.KinesisRecordToPut(batch[i].ToArray(), EventMix.Msisdn(first + i))).ToList();
-                await producer.PutRecordsAsync(probeStream, records, CancellationToken.None);
-                put += records.Count;
-            }
+            await ProduceAsync(producer, probeStream, "streamed", subscribers, clock, count => put += count);
 
             for (var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5); ; await Task.Delay(200))
             {
@@ -627,13 +611,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
     private async Task<double> KinesaliteFloorAsync(LocalServers servers, int subscribers)
     {
         var stream = "churn-bench-floor-" + Guid.NewGuid().ToString("N")[..8];
-        var client = Adapters.Kinesis.KinesisStreamExtensions.NewClient(
-            new HttpClient(),
-            servers.Kinesis,
-            "us-east-1",
-            new Adapters.Aws.DefaultAwsCredentialSource(),
-            TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Adapters.Kinesis.KinesisClient>.Instance);
+        var client = KinesisClientOf(servers);
         await client.CreateStreamAsync(stream, new Silo.Configuration.KinesisStreamsOptions().Shards, CancellationToken.None);
         while ((await client.DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamStatus != "ACTIVE")
         {
@@ -659,7 +637,28 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
             }
         })).ToList();
 
-        var mix = new EventMix(DateTimeOffset.UtcNow, "kinesalite");
+        await ProduceAsync(client, stream, "kinesalite", subscribers, clock, count => Interlocked.Add(ref put, count));
+
+        Volatile.Write(ref producing, false);
+        await Task.WhenAll(readers);
+        var perSecond = read / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"  kinesalite alone: {put:N0} put and {read:N0} read back, {perSecond:N0} events/s");
+        return perSecond;
+    }
+
+    private static Adapters.Kinesis.KinesisClient KinesisClientOf(LocalServers servers) =>
+        Adapters.Kinesis.KinesisStreamExtensions.NewClient(
+            new HttpClient(),
+            servers.Kinesis,
+            "us-east-1",
+            new Adapters.Aws.DefaultAwsCredentialSource(),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Adapters.Kinesis.KinesisClient>.Instance);
+
+    /// <summary>The mix put on <paramref name="stream"/> in calls of 500 records, one after another, until the DynamoDB phase's time is up.</summary>
+    private async Task ProduceAsync(Adapters.Kinesis.KinesisClient client, string stream, string mixName, int subscribers, Stopwatch clock, Action<int> put)
+    {
+        var mix = new EventMix(DateTimeOffset.UtcNow, mixName);
         const int chunk = 500;
         for (var index = 0; clock.Elapsed < options.DynamoDbDuration; index++)
         {
@@ -668,14 +667,8 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
             var batch = mix.Pass(index / chunks, first, Math.Min(chunk, subscribers - first));
             var records = Enumerable.Range(0, batch.Count).Select(i => new Adapters.Kinesis.KinesisRecordToPut(batch[i].ToArray(), EventMix.Msisdn(first + i))).ToList();
             await client.PutRecordsAsync(stream, records, CancellationToken.None);
-            Interlocked.Add(ref put, records.Count);
+            put(records.Count);
         }
-
-        Volatile.Write(ref producing, false);
-        await Task.WhenAll(readers);
-        var perSecond = read / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  kinesalite alone: {put:N0} put and {read:N0} read back, {perSecond:N0} events/s");
-        return perSecond;
     }
 
     private async Task CostAsync(LocalServers servers)

@@ -41,27 +41,11 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
         {
             var first = await SiloProcess.StartAsync(settings);
             silos.Add(first);
-            var next = -1;
-            var sending = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-            {
-                int index;
-                while ((index = Interlocked.Increment(ref next)) < batches.Length)
-                {
-                    try
-                    {
-                        using var response = await first.Http.PostAsJsonAsync("/api/v1/probe-events", batches[index].Select(e => e.Event));
-                        answered[index] = response.StatusCode == HttpStatusCode.Accepted;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // The silo is gone: this batch was never answered.
-                    }
-                }
-            })).ToList();
+            var sending = SendAsync(first.Http, batches.Select(b => b.Select(e => e.Event)).ToArray(), answered, senders: 4);
 
             await ChurnHost.EventuallyAsync(() => Task.FromResult(answered.Count(a => a)), n => n >= batches.Length / 3, "a third of the batches answered", TimeSpan.FromSeconds(60));
             await first.KillAsync();
-            await Task.WhenAll(sending);
+            await sending;
             var acknowledged = batches.Where((_, i) => answered[i]).SelectMany(b => b).GroupBy(e => e.Msisdn).ToDictionary(g => g.Key, g => g.Count());
 
             var second = await SiloProcess.StartAsync(settings);
@@ -113,27 +97,11 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
         {
             var first = await SiloProcess.StartAsync(settings);
             silos.Add(first);
-            var next = -1;
-            var sending = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
-            {
-                int index;
-                while ((index = Interlocked.Increment(ref next)) < batches.Length)
-                {
-                    try
-                    {
-                        using var response = await first.Http.PostAsJsonAsync("/api/v1/probe-events", batches[index].Select(e => e.Event));
-                        answered[index] = response.StatusCode == HttpStatusCode.Accepted;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // The silo is gone: this batch was never answered.
-                    }
-                }
-            })).ToList();
+            var sending = SendAsync(first.Http, batches.Select(b => b.Select(e => e.Event)).ToArray(), answered, senders: 16);
 
             await ChurnHost.EventuallyAsync(() => Task.FromResult(answered.Count(a => a)), n => n >= Batches / 2, "half the batches answered", TimeSpan.FromSeconds(60));
             await first.KillAsync();
-            await Task.WhenAll(sending);
+            await sending;
 
             // Each write moves the item's etag by one: their sum is every state write the killed silo made.
             var writes = (await dynamo.Client.ScanAsync(new ScanRequest { TableName = table, ConsistentRead = true })).Items
@@ -163,5 +131,27 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
                 Assert.Equal(Batches, await KinesisProbes.SessionsAsync(second.Http, msisdn));
             }
         });
+    }
+
+    /// <summary>Posts every batch once from <paramref name="senders"/> senders at once, marking those answered 202; a batch the silo died under stays unanswered.</summary>
+    private static Task SendAsync(HttpClient http, IEnumerable<object>[] batches, bool[] answered, int senders)
+    {
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < batches.Length)
+            {
+                try
+                {
+                    using var response = await http.PostAsJsonAsync("/api/v1/probe-events", batches[index]);
+                    answered[index] = response.StatusCode == HttpStatusCode.Accepted;
+                }
+                catch (HttpRequestException)
+                {
+                    // The silo is gone: this batch was never answered.
+                }
+            }
+        })));
     }
 }

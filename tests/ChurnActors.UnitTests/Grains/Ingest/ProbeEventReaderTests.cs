@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ChurnActors.Grains.Ingest;
 
-namespace ChurnActors.Tests.Grains.Ingest;
+namespace ChurnActors.UnitTests.Grains.Ingest;
 
 public sealed class ProbeEventReaderTests
 {

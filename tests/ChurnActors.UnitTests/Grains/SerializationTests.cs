@@ -6,7 +6,7 @@ using ChurnActors.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
-namespace ChurnActors.Tests.Grains;
+namespace ChurnActors.UnitTests.Grains;
 
 public sealed class SerializationTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using ChurnActors.Grains.Dispatch;
 using ChurnActors.Grains.Options;
 
-namespace ChurnActors.Tests.Grains.Dispatch;
+namespace ChurnActors.UnitTests.Grains.Dispatch;
 
 public sealed class DispatchQueueTests
 {

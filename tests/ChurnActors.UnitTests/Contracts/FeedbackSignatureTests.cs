@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ChurnActors.Tests.Contracts;
+namespace ChurnActors.UnitTests.Contracts;
 
 public sealed class FeedbackSignatureTests
 {

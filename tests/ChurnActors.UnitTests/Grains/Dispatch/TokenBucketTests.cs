@@ -1,6 +1,6 @@
 using ChurnActors.Grains.Dispatch;
 
-namespace ChurnActors.Tests.Grains.Dispatch;
+namespace ChurnActors.UnitTests.Grains.Dispatch;
 
 public sealed class TokenBucketTests
 {

@@ -1,4 +1,4 @@
-namespace ChurnActors.Tests.Grains;
+namespace ChurnActors.UnitTests.Grains;
 
 public sealed class IncidentTypesTests
 {

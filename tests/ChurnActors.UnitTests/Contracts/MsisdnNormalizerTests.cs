@@ -1,4 +1,4 @@
-namespace ChurnActors.Tests.Contracts;
+namespace ChurnActors.UnitTests.Contracts;
 
 public sealed class MsisdnNormalizerTests
 {

@@ -3,7 +3,7 @@ using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Subscribers;
 using ChurnActors.Records;
 
-namespace ChurnActors.Tests.Grains.Subscribers;
+namespace ChurnActors.UnitTests.Grains.Subscribers;
 
 public sealed class SubscriberProfileTests
 {

@@ -4,7 +4,7 @@ using ChurnActors.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
-namespace ChurnActors.Tests.Contracts;
+namespace ChurnActors.UnitTests.Contracts;
 
 /// <summary>No record is too large for any transport: rejections are capped, and batches are cut to fit.</summary>
 public sealed class RecordBoundsTests

@@ -1,7 +1,7 @@
 using ChurnActors.Grains.Detection;
 using ChurnActors.Grains.Options;
 
-namespace ChurnActors.Tests.Grains.Detection;
+namespace ChurnActors.UnitTests.Grains.Detection;
 
 public sealed class FailRateTests
 {

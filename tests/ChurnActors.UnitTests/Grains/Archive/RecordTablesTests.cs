@@ -5,7 +5,7 @@ using ChurnActors.Records;
 using Parquet;
 using Parquet.Schema;
 
-namespace ChurnActors.Tests.Grains.Archive;
+namespace ChurnActors.UnitTests.Grains.Archive;
 
 public sealed class RecordTablesTests
 {

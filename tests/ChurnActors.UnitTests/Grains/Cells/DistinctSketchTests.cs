@@ -1,6 +1,6 @@
 using ChurnActors.Grains.Cells;
 
-namespace ChurnActors.Tests.Grains.Cells;
+namespace ChurnActors.UnitTests.Grains.Cells;
 
 public sealed class DistinctSketchTests
 {

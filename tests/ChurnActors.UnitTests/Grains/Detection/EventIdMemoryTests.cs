@@ -1,6 +1,6 @@
 using ChurnActors.Grains.Detection;
 
-namespace ChurnActors.Tests.Grains.Detection;
+namespace ChurnActors.UnitTests.Grains.Detection;
 
 public sealed class EventIdMemoryTests
 {

@@ -2,7 +2,7 @@ using ChurnActors.Grains.Detection;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Subscribers;
 
-namespace ChurnActors.Tests.Grains.Detection;
+namespace ChurnActors.UnitTests.Grains.Detection;
 
 public sealed class ContactPolicyTests
 {
