@@ -12,6 +12,9 @@ public enum IncidentType
 
 public static class IncidentTypes
 {
+    /// <summary>How many there are: the length of every per-type array (windows, cell counts).</summary>
+    public const int Count = 4;
+
     public static readonly IncidentType[] All =
         [IncidentType.CallDrop, IncidentType.CallQuality, IncidentType.LowBitrate, IncidentType.VideoStalling];
 

@@ -193,19 +193,5 @@ public static class RecordStreams
     public const int MaxBatchBytes = 256 * 1024;
 
     public static string PartitionFor(string msisdn) =>
-        $"p{(uint)StableHash(msisdn) % Partitions}";
-
-    private static int StableHash(string text)
-    {
-        unchecked
-        {
-            var hash = (int)2166136261;
-            foreach (var c in text)
-            {
-                hash = (hash ^ c) * 16777619;
-            }
-
-            return hash;
-        }
-    }
+        $"p{Fnv1a.Hash32(msisdn) % Partitions}";
 }

@@ -15,7 +15,7 @@ public sealed class CellAggregate
     /// <summary>Per hour of the last day: the hour (unix hours) and incidents by type.</summary>
     [Id(0)] private long[] _hourStamps = new long[Hours];
 
-    [Id(1)] private long[][] _hourIncidents = Enumerable.Range(0, Hours).Select(_ => new long[4]).ToArray();
+    [Id(1)] private long[][] _hourIncidents = Enumerable.Range(0, Hours).Select(_ => new long[IncidentTypes.Count]).ToArray();
 
     /// <summary>Exact mode: every affected subscriber. Sketch mode: the most affected only (bounded).</summary>
     [Id(2)] private Dictionary<string, SubscriberTally> _subscribers = new(StringComparer.Ordinal);
@@ -55,7 +55,7 @@ public sealed class CellAggregate
         }
 
         long total = 0;
-        for (var type = 0; type < 4; type++)
+        for (var type = 0; type < IncidentTypes.Count; type++)
         {
             _hourIncidents[slot][type] += byType[type];
             total += byType[type];
@@ -110,12 +110,12 @@ public sealed class CellAggregate
 
     public long[] IncidentsByType(DateTimeOffset now)
     {
-        var totals = new long[4];
+        var totals = new long[IncidentTypes.Count];
         for (var slot = 0; slot < Hours; slot++)
         {
             if (IsCurrent(slot, now))
             {
-                for (var type = 0; type < 4; type++)
+                for (var type = 0; type < IncidentTypes.Count; type++)
                 {
                     totals[type] += _hourIncidents[slot][type];
                 }

@@ -58,12 +58,7 @@ public sealed class DistinctSketch
     /// <summary>FNV-1a, then the MurmurHash3 finalizer so every bit of the 64 is well mixed.</summary>
     internal static ulong Hash(string value)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var c in value)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
+        var hash = Fnv1a.Hash64(value);
         hash ^= hash >> 33;
         hash *= 0xff51afd7ed558ccdUL;
         hash ^= hash >> 33;

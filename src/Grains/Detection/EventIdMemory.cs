@@ -134,11 +134,7 @@ public sealed class EventIdMemory
 
     private static ulong Hash(string text)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
+        var hash = Fnv1a.Hash64(text);
 
         // 0 marks an empty slot.
         return hash == 0 ? 1 : hash;

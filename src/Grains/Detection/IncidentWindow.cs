@@ -8,10 +8,11 @@ namespace ChurnActors.Grains.Detection;
 [GenerateSerializer, Alias("churn.incident-window")]
 public sealed class IncidentWindow
 {
-    /// <summary>How far ahead of now an event's time may be (SPEC §2).</summary>
-    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
-
+    /// <summary>How far ahead of now an event's time may be, in whole minutes (the window keeps a slot for each).</summary>
     private const int FutureMinutes = 5;
+
+    /// <summary>How far ahead of now an event's time may be (SPEC §2).</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(FutureMinutes);
 
     [Id(0)]
     private long[] _slots;

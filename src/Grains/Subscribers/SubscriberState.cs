@@ -10,7 +10,7 @@ public sealed class SubscriberState
     [Id(0)] public string Msisdn { get; set; } = "";
 
     /// <summary>Per incident type (indexed by <see cref="IncidentType"/>).</summary>
-    [Id(1)] public IncidentWindow?[] Windows { get; set; } = new IncidentWindow?[4];
+    [Id(1)] public IncidentWindow?[] Windows { get; set; } = new IncidentWindow?[IncidentTypes.Count];
 
     /// <summary>Dimensions of the last session of each type.</summary>
     [Id(2)] public SessionDimensions?[] LastSessions { get; set; } = new SessionDimensions?[4];

@@ -19,4 +19,8 @@ public sealed class IncidentTypesTests
     [InlineData(null)]
     [InlineData("CALLDROP")]
     public void Refuses_unknown_names(string? text) => Assert.False(IncidentTypes.TryParse(text, out _));
+
+    [Fact]
+    public void The_count_is_every_type_once() =>
+        Assert.Equal((IncidentTypes.Count, IncidentTypes.Count), (IncidentTypes.All.Distinct().Count(), Enum.GetValues<IncidentType>().Length));
 }
