@@ -139,7 +139,7 @@ public sealed partial class ConnectDispatchGrain(
                 LogPlaced(logger, request.EngagementId, Msisdns.Mask(request.Msisdn), result.ContactId!);
                 await ReportAsync(request, () => subscriber.OnCallPlacedAsync(request.EngagementId, result.ContactId!));
                 break;
-            case DialResultKind.Retryable when !_queue.Retry(request.EngagementId, now):
+            case DialResultKind.Retryable when _queue.TryScheduleRetry(request.EngagementId, now):
                 LogRetrying(logger, request.EngagementId, _queue.Attempts(request.EngagementId), result.Reason!);
                 break;
             default:

@@ -34,7 +34,7 @@ public sealed class DispatchQueue(DialerOptions options, DateTimeOffset now)
 
     /// <summary>
     /// The most severe engagement waiting, if a concurrent-call slot and a request token are free.
-    /// It holds its slot and token from here: the slot until <see cref="Forget"/>, <see cref="Retry"/>,
+    /// It holds its slot and token from here: the slot until <see cref="Forget"/>, <see cref="TryScheduleRetry"/>,
     /// <see cref="Release"/> or its call times out; the token is given back if it is never dialled.
     /// </summary>
     public DialRequest? TakeNext(DateTimeOffset now)
@@ -88,23 +88,26 @@ public sealed class DispatchQueue(DialerOptions options, DateTimeOffset now)
         }
     }
 
-    /// <summary>A retryable failure: back off exponentially, or give up after the configured attempts (true: give up).</summary>
-    public bool Retry(string engagementId, DateTimeOffset now)
+    /// <summary>
+    /// A retryable failure: backs off exponentially and returns true, or, after the configured
+    /// attempts (or for a call it does not hold), frees the slot and returns false: give up.
+    /// </summary>
+    public bool TryScheduleRetry(string engagementId, DateTimeOffset now)
     {
         if (!_known.TryGetValue(engagementId, out var entry))
         {
-            return true;
+            return false;
         }
 
         if (entry.Attempts >= options.MaxAttempts)
         {
             Release(engagementId);
-            return true;
+            return false;
         }
 
         SetPhase(entry, Phase.BackingOff);
         entry.RetryAt = now + (options.RetryBackoff * Math.Pow(2, entry.Attempts - 1));
-        return false;
+        return true;
     }
 
     /// <summary>Frees the slot of a call that ended (feedback, terminal outcome). True if it held one.</summary>

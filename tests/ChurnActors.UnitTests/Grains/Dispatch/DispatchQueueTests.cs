@@ -143,7 +143,7 @@ public sealed class DispatchQueueTests
             queue.Cleared("a");
             Assert.Equal(attempt, queue.Attempts("a"));
 
-            Assert.False(queue.Retry("a", now));
+            Assert.True(queue.TryScheduleRetry("a", now));
             Assert.Equal(0, queue.InFlight);
             Assert.Equal(1, queue.Waiting);
 
@@ -156,7 +156,7 @@ public sealed class DispatchQueueTests
         Assert.Equal("a", queue.TakeNext(now)?.EngagementId);
         queue.Cleared("a");
 
-        Assert.True(queue.Retry("a", now));
+        Assert.False(queue.TryScheduleRetry("a", now));
         Assert.Equal(0, queue.InFlight);
         Assert.Equal(0, queue.Waiting);
         Assert.Equal(0, queue.Attempts("a"));
@@ -174,7 +174,7 @@ public sealed class DispatchQueueTests
         Assert.Equal("a", queue.TakeNext(Start)?.EngagementId);
         queue.Cleared("a");
         Assert.Null(queue.TakeNext(Start));
-        queue.Retry("a", Start);
+        queue.TryScheduleRetry("a", Start);
 
         Assert.Equal("b", queue.TakeNext(Start)?.EngagementId);
     }
