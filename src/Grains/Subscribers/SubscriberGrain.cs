@@ -301,15 +301,7 @@ public sealed partial class SubscriberGrain(
             return;
         }
 
-        await EnterAfterWriteAsync();
-        try
-        {
-            await AfterWriteAsync(effects);
-        }
-        finally
-        {
-            ExitAfterWrite();
-        }
+        await AfterWriteInTurnAsync(effects);
     }
 
     /// <summary>
@@ -321,15 +313,7 @@ public sealed partial class SubscriberGrain(
     {
         try
         {
-            await EnterAfterWriteAsync();
-            try
-            {
-                await AfterWriteAsync(effects);
-            }
-            finally
-            {
-                ExitAfterWrite();
-            }
+            await AfterWriteInTurnAsync(effects);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -338,10 +322,23 @@ public sealed partial class SubscriberGrain(
         }
     }
 
+    /// <summary>What follows a write, when no other call's is running (<see cref="EnterAfterWriteAsync"/>).</summary>
+    private async Task AfterWriteInTurnAsync(ProfileEffects effects)
+    {
+        await EnterAfterWriteAsync();
+        try
+        {
+            await AfterWriteAsync(effects);
+        }
+        finally
+        {
+            ExitAfterWrite();
+        }
+    }
+
     /// <summary>What a change does once it is durable: counters, dispatch, cells, the lake, the reminder.</summary>
     private async Task AfterWriteAsync(ProfileEffects effects)
     {
-
         foreach (var (from, to) in effects.StatusChanges)
         {
             counters.EngagementMoved(from, to);

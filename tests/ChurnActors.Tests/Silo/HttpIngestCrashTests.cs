@@ -46,29 +46,10 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
             await ChurnHost.EventuallyAsync(() => Task.FromResult(answered.Count(a => a)), n => n >= batches.Length / 3, "a third of the batches answered", TimeSpan.FromSeconds(60));
             await first.KillAsync();
             await sending;
-            var acknowledged = batches.Where((_, i) => answered[i]).SelectMany(b => b).GroupBy(e => e.Msisdn).ToDictionary(g => g.Key, g => g.Count());
-
             var second = await SiloProcess.StartAsync(settings);
             silos.Add(second);
-            foreach (var (msisdn, count) in acknowledged)
-            {
-                var counted = await KinesisProbes.SessionsAsync(second.Http, msisdn);
-                Assert.True(counted >= count, $"{Msisdns.Mask(msisdn)}: {count} of its events were answered 202, {counted} are counted");
-            }
-
-            // The sender posts everything again: what was counted is absorbed by event id, the rest counted now.
-            foreach (var batch in batches)
-            {
-                using var response = await second.Http.PostAsJsonAsync("/api/v1/probe-events", batch.Select(e => e.Event));
-                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            }
-
-            foreach (var msisdn in subscribers)
-            {
-                Assert.Equal(EventsPerSubscriber, await KinesisProbes.SessionsAsync(second.Http, msisdn));
-            }
-
-            output.WriteLine($"Killed with {answered.Count(a => a)} of {batches.Length} batches answered 202 ({acknowledged.Values.Sum()} events); every one counted after the restart, and all {subscribers.Length * EventsPerSubscriber} counted once after the resend.");
+            var acknowledged = await AssertAnsweredCountedThenResendAsync(second.Http, batches, answered, EventsPerSubscriber);
+            output.WriteLine($"Killed with {answered.Count(a => a)} of {batches.Length} batches answered 202 ({acknowledged} events); every one counted after the restart, and all {subscribers.Length * EventsPerSubscriber} counted once after the resend.");
         });
     }
 
@@ -113,24 +94,37 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
 
             var second = await SiloProcess.StartAsync(settings);
             silos.Add(second);
-            var acknowledged = answered.Count(a => a);
-            foreach (var msisdn in subscribers)
-            {
-                var counted = await KinesisProbes.SessionsAsync(second.Http, msisdn);
-                Assert.True(counted >= acknowledged, $"{Msisdns.Mask(msisdn)}: {acknowledged} of its events were answered 202, {counted} are counted");
-            }
-
-            foreach (var batch in batches)
-            {
-                using var response = await second.Http.PostAsJsonAsync("/api/v1/probe-events", batch.Select(e => e.Event));
-                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            }
-
-            foreach (var msisdn in subscribers)
-            {
-                Assert.Equal(Batches, await KinesisProbes.SessionsAsync(second.Http, msisdn));
-            }
+            await AssertAnsweredCountedThenResendAsync(second.Http, batches, answered, Batches);
         });
+    }
+
+    /// <summary>
+    /// On the restarted silo: every event of a batch answered 202 is counted; then the sender posts
+    /// everything again (as it would the batches never answered): what was counted is absorbed by
+    /// event id, the rest counted now, so each subscriber ends with all its events once.
+    /// </summary>
+    /// <returns>How many events were answered 202 before the kill.</returns>
+    private static async Task<int> AssertAnsweredCountedThenResendAsync(HttpClient http, (string Msisdn, object Event)[][] batches, bool[] answered, int eventsPerSubscriber)
+    {
+        var acknowledged = batches.Where((_, i) => answered[i]).SelectMany(b => b).GroupBy(e => e.Msisdn).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var (msisdn, count) in acknowledged)
+        {
+            var counted = await KinesisProbes.SessionsAsync(http, msisdn);
+            Assert.True(counted >= count, $"{Msisdns.Mask(msisdn)}: {count} of its events were answered 202, {counted} are counted");
+        }
+
+        foreach (var batch in batches)
+        {
+            using var response = await http.PostAsJsonAsync("/api/v1/probe-events", batch.Select(e => e.Event));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        foreach (var msisdn in batches.SelectMany(b => b).Select(e => e.Msisdn).Distinct())
+        {
+            Assert.Equal(eventsPerSubscriber, await KinesisProbes.SessionsAsync(http, msisdn));
+        }
+
+        return acknowledged.Values.Sum();
     }
 
     /// <summary>Posts every batch once from <paramref name="senders"/> senders at once, marking those answered 202; a batch the silo died under stays unanswered.</summary>
