@@ -25,11 +25,7 @@ public interface ISubscriberGrain : IGrainWithStringKey
 
     Task SetOptOutAsync(bool optOut);
 
-    /// <summary>
-    /// The dispatcher asks before dialling; a cleared engagement is durably marked dialling. Interleaves
-    /// (decided whole in one turn) so a clearance does not wait behind the call that offered it.
-    /// </summary>
-    [AlwaysInterleave]
+    /// <summary>The dispatcher asks before dialling; a cleared engagement is durably marked dialling.</summary>
     Task<DialClearance> ClearForDialAsync(string engagementId);
 
     Task OnCallPlacedAsync(string engagementId, string contactId);

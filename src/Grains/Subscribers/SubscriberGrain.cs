@@ -61,9 +61,6 @@ public sealed partial class SubscriberGrain(
     private int _afterWriteWaiting;
     private SemaphoreSlim? _afterWriteQueue;
 
-    /// <summary>The last what-follows-a-write whose call was already answered (<see cref="AfterWriteDetachedAsync"/>); deactivation waits for it.</summary>
-    private Task _answeredAfterWrite = Task.CompletedTask;
-
     private bool Unwritten => _changes != _writtenChanges;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -74,8 +71,6 @@ public sealed partial class SubscriberGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // The records of an answered clearance are on their way (they queue behind every earlier call's).
-        await _answeredAfterWrite;
         if (Unwritten)
         {
             try
@@ -191,12 +186,8 @@ public sealed partial class SubscriberGrain(
         return true;
     });
 
-    /// <summary>
-    /// Answered as soon as the clearance is written: the dispatcher dials without waiting for the
-    /// records and the reminder that follow it (they run after, in order, as every call's do).
-    /// </summary>
     public Task<DialClearance> ClearForDialAsync(string engagementId) =>
-        ChangeAsync(writeBehind: false, (now, effects) => _profile.ClearForDial(engagementId, now, effects), answerOnceWritten: true);
+        ChangeAsync((now, effects) => _profile.ClearForDial(engagementId, now, effects));
 
     public Task OnCallPlacedAsync(string engagementId, string contactId) => ChangeAsync((now, effects) =>
     {
@@ -227,8 +218,7 @@ public sealed partial class SubscriberGrain(
     private Task<T> ChangeAsync<T>(Func<DateTimeOffset, ProfileEffects, T> change) => ChangeAsync(writeBehind: false, change);
 
     /// <param name="writeBehind">A change that only counts sessions may be left unwritten (see <see cref="SubscriberWriteOptions"/>); any other is written before this returns.</param>
-    /// <param name="answerOnceWritten">Return once the change is written; what follows a write (<see cref="AfterWriteAsync"/>) runs after.</param>
-    private async Task<T> ChangeAsync<T>(bool writeBehind, Func<DateTimeOffset, ProfileEffects, T> change, bool answerOnceWritten = false)
+    private async Task<T> ChangeAsync<T>(bool writeBehind, Func<DateTimeOffset, ProfileEffects, T> change)
     {
         // A subscriber owing many records to the lake sends them before taking anything new; if they
         // cannot go, the caller is refused now, with nothing changed, and tries again later.
@@ -250,7 +240,7 @@ public sealed partial class SubscriberGrain(
         try
         {
             var result = change(now, effects);
-            await ApplyAsync(effects, now, writeBehind && !effects.MustBeWritten, answerOnceWritten);
+            await ApplyAsync(effects, now, writeBehind && !effects.MustBeWritten);
             return result;
         }
         catch
@@ -270,7 +260,7 @@ public sealed partial class SubscriberGrain(
     /// Each call still returns only after a write that holds its change.
     /// </para>
     /// </summary>
-    private async Task ApplyAsync(ProfileEffects effects, DateTimeOffset now, bool writeBehind, bool answerOnceWritten)
+    private async Task ApplyAsync(ProfileEffects effects, DateTimeOffset now, bool writeBehind)
     {
         if (_profile.Recover(now))
         {
@@ -295,36 +285,6 @@ public sealed partial class SubscriberGrain(
             await WriteAsync();
         }
 
-        if (answerOnceWritten)
-        {
-            _answeredAfterWrite = AfterWriteDetachedAsync(effects);
-            return;
-        }
-
-        await AfterWriteInTurnAsync(effects);
-    }
-
-    /// <summary>
-    /// What follows a write whose call was already answered, on this activation's scheduler. If it
-    /// fails (records neither published nor kept in a write), the activation is dropped as after any
-    /// failed change, so the next call starts from storage.
-    /// </summary>
-    private async Task AfterWriteDetachedAsync(ProfileEffects effects)
-    {
-        try
-        {
-            await AfterWriteInTurnAsync(effects);
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            LogAfterWriteFailed(logger, Msisdns.Mask(store.State.Msisdn), exception);
-            DeactivateOnIdle();
-        }
-    }
-
-    /// <summary>What follows a write, when no other call's is running (<see cref="EnterAfterWriteAsync"/>).</summary>
-    private async Task AfterWriteInTurnAsync(ProfileEffects effects)
-    {
         await EnterAfterWriteAsync();
         try
         {
@@ -518,9 +478,6 @@ public sealed partial class SubscriberGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The last counted sessions of {Msisdn} could not be written as it deactivated; they are lost")]
     private static partial void LogUnwrittenLost(ILogger logger, string msisdn, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "What follows a written change of {Msisdn} failed after its call was answered; the activation is dropped")]
-    private static partial void LogAfterWriteFailed(ILogger logger, string msisdn, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of {Msisdn} could not be published; they are kept with its state and sent later")]
     private static partial void LogRecordsKept(ILogger logger, int count, string msisdn, Exception exception);
