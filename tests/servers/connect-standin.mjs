@@ -5,8 +5,9 @@
 //
 //   node connect-standin.mjs --port 4570 --access-key AKID --secret-key SECRET --region eu-west-2
 //
-// Destination numbers ending in 403 are refused (DestinationNotAllowedException), 429 throttled
-// (TooManyRequestsException), 500 fail (InternalServiceException); 5009 fail twice, then succeed.
+// Destination numbers of the block +4477009xxxxx ending in 403 are refused
+// (DestinationNotAllowedException), 429 throttled (TooManyRequestsException), 500 fail
+// (InternalServiceException); 5009 fail twice, then succeed. Every other number is called.
 import http from 'node:http';
 import { createRequire } from 'node:module';
 
@@ -55,10 +56,11 @@ http.createServer((req, res) => {
     if (!signatureValid) return answer(res, 403, { message: 'The request signature we calculated does not match the signature you provided.' }, 'InvalidSignatureException');
 
     const destination = call.DestinationPhoneNumber ?? '';
-    if (destination.endsWith('403')) return answer(res, 403, { Message: 'Outbound calls to this destination are not allowed' }, 'DestinationNotAllowedException');
-    if (destination.endsWith('429')) return answer(res, 429, { Message: 'Rate exceeded' }, 'TooManyRequestsException');
-    if (destination.endsWith('500')) return answer(res, 500, { Message: 'Internal service error' }, 'InternalServiceException');
-    if (destination.endsWith('5009') && (failures.get(call.ClientToken) ?? 0) < 2) {
+    const scripted = destination.startsWith('+4477009');
+    if (scripted && destination.endsWith('403')) return answer(res, 403, { Message: 'Outbound calls to this destination are not allowed' }, 'DestinationNotAllowedException');
+    if (scripted && destination.endsWith('429')) return answer(res, 429, { Message: 'Rate exceeded' }, 'TooManyRequestsException');
+    if (scripted && destination.endsWith('500')) return answer(res, 500, { Message: 'Internal service error' }, 'InternalServiceException');
+    if (scripted && destination.endsWith('5009') && (failures.get(call.ClientToken) ?? 0) < 2) {
       failures.set(call.ClientToken, (failures.get(call.ClientToken) ?? 0) + 1);
       return answer(res, 500, { Message: 'Internal service error' }, 'InternalServiceException');
     }
