@@ -1,4 +1,4 @@
--- The ChurnActors data lake as Athena tables (Glue Data Catalog), one per record type (SPEC §6).
+-- The ChurnActors data lake as Athena tables (Glue Data Catalog), one per record type (docs/design.md §6).
 -- Replace churn-lake-bucket with the lake bucket (the CloudFormation stack does) and run each
 -- statement in the `churn` database. Partitions are projected from the object keys
 -- (<table>/dt=YYYY-MM-DD/hour=HH/…), so no crawler and no MSCK REPAIR are needed.

@@ -10,7 +10,6 @@ namespace ChurnActors.Gateway;
 /// <summary>The gateway's services and endpoints, the same whether it shares the silo's process or runs as an Orleans client.</summary>
 public static class GatewayHosting
 {
-    public const string ReadyTag = "ready";
 
     public static IServiceCollection AddChurnGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,7 +17,7 @@ public static class GatewayHosting
         services.AddSingleton<ReplayGuard>();
         services.AddFrameworkProblems();
         services.AddOpenApi("v1");
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthTags.Ready]);
 
         services.AddSingleton<ILiveSource, GrainLiveSource>();
         services.AddSingleton<LiveFeed>();
@@ -43,7 +42,7 @@ public static class GatewayHosting
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
 
         var api = app.MapGroup("/api/v1");
         api.MapProbeEventsApi();

@@ -44,8 +44,8 @@ public interface IProbeIngestGrain : IGrainWithIntegerKey
     Task<ProbeBatchResult> IngestAsync(ProbePayloads payloads, string source);
 }
 
-/// <summary>One per Connect instance: places calls within Connect's quotas, most severe first.</summary>
-public interface IConnectDispatchGrain : IGrainWithStringKey
+/// <summary>One per contact-centre instance: places every subscriber's calls within the instance's quotas, most severe first, through the silo's dialer.</summary>
+public interface IDispatchGrain : IGrainWithStringKey
 {
     /// <summary>Offers an engagement; offering one already known changes nothing.</summary>
     [OneWay]

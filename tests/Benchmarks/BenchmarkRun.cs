@@ -3,7 +3,7 @@ using System.Globalization;
 using ChurnActors.Adapters;
 using ChurnActors.Benchmarks.Peers;
 using ChurnActors.Benchmarks.Reporting;
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Ingest;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Subscribers;
@@ -561,7 +561,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
     {
         var table = "churn-bench-streamed-" + Guid.NewGuid().ToString("N")[..8];
         var probeStream = "churn-bench-probes-" + Guid.NewGuid().ToString("N")[..8];
-        var interval = new Silo.Configuration.KinesisStreamsOptions().CheckpointInterval;
+        var interval = new ChurnActors.Adapters.Kinesis.KinesisStreamsOptions().CheckpointInterval;
         using var usage = new AwsUsageListener();
         long put = 0;
         double seconds;
@@ -612,7 +612,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
     {
         var stream = "churn-bench-floor-" + Guid.NewGuid().ToString("N")[..8];
         var client = KinesisClientOf(servers);
-        await client.CreateStreamAsync(stream, new Silo.Configuration.KinesisStreamsOptions().Shards, CancellationToken.None);
+        await client.CreateStreamAsync(stream, new ChurnActors.Adapters.Kinesis.KinesisStreamsOptions().Shards, CancellationToken.None);
         while ((await client.DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamStatus != "ACTIVE")
         {
             await Task.Delay(50);

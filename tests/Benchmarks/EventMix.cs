@@ -7,7 +7,7 @@ namespace ChurnActors.Benchmarks;
 /// <summary>
 /// The events every implementation is measured on, generated the same way for each: subscriber
 /// <c>i</c> is <c>+4474{i:D8}</c>; a pass gives every subscriber one <c>CALL_DROP</c> session, a FAIL
-/// one time in 27 (fixed by subscriber and pass), with the probe system's JSON (SPEC-shaped, 8
+/// one time in 27 (fixed by subscriber and pass), with the probe system's JSON (shaped as docs/design.md §2, 8
 /// fields). Events are written into one buffer per batch from a template, so generating them costs
 /// little beside what is measured.
 /// </summary>

@@ -111,6 +111,8 @@ public sealed class SiloUnderTest : IAsyncDisposable
 /// </summary>
 public sealed class RecordingDialer : IOutboundDialer
 {
+    public string DispatcherKey => "recording";
+
     private ConcurrentQueue<(DialRequest Request, TimeSpan Latency)> _dialled = new();
 
     public IGrainFactory? Grains { get; set; }

@@ -14,6 +14,14 @@ public sealed class S3ArchiveSink(IAmazonS3 s3, string bucket, string? kmsKeyId)
 {
     public const string ContentType = "application/vnd.apache.parquet";
 
+    /// <summary>Ready while the bucket answers a HEAD: cheap, and unlike a listing it does not depend on the objects in it.</summary>
+    public static DependencyHealthCheck ReadinessCheck(IAmazonS3 s3, string bucket) => new($"bucket {bucket}", async token =>
+    {
+        AwsUsage.Request("s3", "HeadBucket");
+        await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, token);
+        return null;
+    });
+
     public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         using var body = new MemoryStream(content.ToArray(), writable: false);

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChurnActors.Adapters.Aws;
 using ChurnActors.Grains.Dispatch;
-using ChurnActors.Grains.Options;
 using Microsoft.Extensions.Logging;
 
 namespace ChurnActors.Adapters.Connect;
@@ -17,12 +16,14 @@ namespace ChurnActors.Adapters.Connect;
 /// </summary>
 public sealed partial class ConnectDialer(
     HttpClient http,
-    ConnectOptions options,
+    ConnectDialerOptions options,
     IAwsCredentialSource credentials,
     TimeProvider time,
     ILogger<ConnectDialer> logger) : IOutboundDialer
 {
     public const string Service = "connect";
+
+    public string DispatcherKey => options.InstanceId!;
 
     /// <summary>Errors that will not go away by asking again: the reason is recorded and the engagement fails.</summary>
     private static readonly HashSet<string> Terminal = new(StringComparer.Ordinal)

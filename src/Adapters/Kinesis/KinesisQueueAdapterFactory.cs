@@ -41,14 +41,15 @@ public sealed partial class KinesisQueueAdapterFactory(
     public static KinesisQueueAdapterFactory Create(IServiceProvider services, string name)
     {
         var options = services.GetRequiredService<IOptionsMonitor<KinesisStreamOptions>>().Get(name);
-        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var time = services.GetRequiredService<TimeProvider>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var client = services.GetRequiredKeyedService<KinesisClient>(name);
         var checkpoints = new ShardCheckpoints(
-            services.GetRequiredService<IAmazonDynamoDB>(),
+            options.CheckpointStore!(services),
             options.CheckpointTable,
             options.ServiceId,
             options.StreamName,
+            time,
             loggers.CreateLogger<ShardCheckpoints>());
         var cacheOptions = services.GetRequiredService<IOptionsMonitor<SimpleQueueCacheOptions>>().Get(name);
         var silo = services.GetService<ILocalSiloDetails>();

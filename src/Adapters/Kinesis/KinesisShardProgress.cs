@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ChurnActors.Adapters.Kinesis;
 
@@ -56,5 +57,18 @@ public sealed class KinesisShardProgress(string streamName, TimeSpan stallAfter,
         public DateTimeOffset AdvancedAt { get; set; } = start;
 
         public bool Waiting { get; set; }
+    }
+}
+
+/// <summary>Not ready while a shard this silo reads has stood still with records waiting (<see cref="KinesisShardProgress"/>).</summary>
+public sealed class ShardProgressHealthCheck(KinesisShardProgress progress) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var stalled = progress.Stalled();
+        return Task.FromResult(stalled.Count == 0
+            ? HealthCheckResult.Healthy($"stream {progress.StreamName}: {progress.Shards} shards read here, none stalled")
+            : HealthCheckResult.Unhealthy($"stream {progress.StreamName}: " + string.Join(
+                "; ", stalled.Select(s => $"shard {s.Shard} has not advanced for {s.Still.TotalSeconds:F0} s while records wait"))));
     }
 }

@@ -1,4 +1,7 @@
 using ChurnActors.Adapters.Aws;
+using ChurnActors.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -27,7 +30,9 @@ public static class KinesisStreamExtensions
         Action<ISiloPersistentStreamConfigurator>? configureStream = null)
     {
         var services = builder.Services;
-        services.Configure(name, configure);
+        services.AddOptions<KinesisStreamOptions>(name).Configure(configure).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KinesisStreamOptions>>(new KinesisStreamOptionsValidator(name));
+        services.TryAddSingleton(TimeProvider.System);
         // Its own connection pool, renewed every few minutes so DNS changes of the endpoint are followed.
         services.AddKeyedSingleton(name, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
@@ -35,23 +40,39 @@ public static class KinesisStreamExtensions
         });
         services.AddKeyedSingleton(name, (sp, _) =>
         {
-            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<KinesisStreamOptions>>().Get(name);
+            var options = sp.GetRequiredService<IOptionsMonitor<KinesisStreamOptions>>().Get(name);
             return NewClient(
                 sp.GetRequiredKeyedService<HttpClient>(name),
                 options.ServiceUrl,
                 options.Region,
                 sp.GetRequiredService<IAwsCredentialSource>(),
-                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<KinesisClient>>());
         });
         services.AddKeyedSingleton(name, (sp, _) =>
         {
-            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<KinesisStreamOptions>>().Get(name);
-            return new KinesisShardProgress(options.StreamName, options.StallAfter, sp.GetService<TimeProvider>() ?? TimeProvider.System);
+            var options = sp.GetRequiredService<IOptionsMonitor<KinesisStreamOptions>>().Get(name);
+            return new KinesisShardProgress(options.StreamName, options.StallAfter, sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.TryAddKeyedSingleton<OrleansKinesisCodec>(name);
         services.TryAddKeyedSingleton<IKinesisRecordDecoder>(name, (sp, key) => sp.GetRequiredKeyedService<OrleansKinesisCodec>(key));
+
+        // Not ready while the stream does not answer, or while a shard read here stands still with records waiting.
+        DependencyHealthCheck.Register(services, $"kinesis-{name}", sp =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<KinesisStreamOptions>>().Get(name);
+            return new DependencyHealthCheck($"stream {options.StreamName}", async token =>
+            {
+                var status = (await sp.GetRequiredKeyedService<KinesisClient>(name).DescribeStreamSummaryAsync(options.StreamName, token)).StreamStatus;
+                return status is "ACTIVE" or "UPDATING" ? null : $"is {status}";
+            });
+        });
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            $"kinesis-{name}-progress",
+            sp => new ShardProgressHealthCheck(sp.GetRequiredKeyedService<KinesisShardProgress>(name)),
+            HealthStatus.Unhealthy,
+            [HealthTags.Ready]));
 
         builder.AddPersistentStreams(name, KinesisQueueAdapterFactory.Create, stream =>
         {

@@ -30,13 +30,7 @@ public sealed class ProbeRecordDecoder(IRecordPublisher records, ChurnCounters c
 
         // Rejections are on the record stream before the read is handed on, so none is lost when the checkpoint passes them.
         // One shard's rejections go to one archiver, which recognises those rejected again after a replay.
-        if (intake.RejectedRecords.Count > 0)
-        {
-            await records.PublishAsync($"{streamName}/{shardId}", new RecordBatch(intake.RejectedRecords));
-        }
-
-        counters.EventsRejected(intake.Rejections.Count);
-        counters.EventsAccepted(intake.Accepted);
+        await intake.ArchiveRejectedAndCountAsync(records, $"{streamName}/{shardId}", counters);
         return intake.BySubscriber()
             .Select(s => new KinesisDelivery(StreamId.Create(ProbeStreams.Namespace, s.Msisdn), [s.Events], null, lastOf[s.Msisdn]))
             .ToList();

@@ -19,7 +19,7 @@ public sealed class ShardLostException(string message) : Exception(message);
 /// writes afterwards is conditional on still owning it, so a silo that lost the shard to another in
 /// a rebalance learns it at its next checkpoint and stops, and can never move the position back.
 /// </summary>
-public sealed partial class ShardCheckpoints(IAmazonDynamoDB dynamo, string table, string serviceId, string stream, ILogger logger)
+public sealed partial class ShardCheckpoints(IAmazonDynamoDB dynamo, string table, string serviceId, string stream, TimeProvider time, ILogger logger)
 {
     private const string KeyAttribute = "pk";
     private const string SequenceAttribute = "seq";
@@ -32,7 +32,7 @@ public sealed partial class ShardCheckpoints(IAmazonDynamoDB dynamo, string tabl
 
     /// <summary>Creates the table (on demand, pay per request) unless it is there, and checks its key.</summary>
     public Task EnsureTableAsync(CancellationToken cancellationToken) =>
-        DynamoDbTables.EnsureAsync(dynamo, table, $"the checkpoints of stream '{stream}'", KeyAttribute, null, createIfMissing: true, TimeProvider.System, logger, cancellationToken);
+        DynamoDbTables.EnsureAsync(dynamo, table, $"the checkpoints of stream '{stream}'", KeyAttribute, null, createIfMissing: true, time, logger, cancellationToken);
 
     public async Task<ShardCheckpoint?> ReadAsync(string shardId, CancellationToken cancellationToken)
     {

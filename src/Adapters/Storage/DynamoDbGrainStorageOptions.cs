@@ -1,12 +1,53 @@
-using System.Text.RegularExpressions;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace ChurnActors.Adapters.Storage;
 
+/// <summary>
+/// <c>Churn:Storage:DynamoDb</c>: the DynamoDB every grain storage of the silo (and the stream
+/// checkpoints) is on, and the table the grain state is kept in.
+/// </summary>
+public sealed class DynamoDbStorageOptions : IValidatableObject
+{
+    public const string Section = "Churn:Storage:DynamoDb";
+
+    /// <summary>A local wire-compatible server (dynalite); unset on AWS, where <see cref="Region"/> picks the endpoint.</summary>
+    public Uri? ServiceUrl { get; set; }
+
+    public string? Region { get; set; }
+
+    public string TableName { get; set; } = DynamoDbGrainStorageOptions.DefaultTableName;
+
+    /// <summary>Requests in flight per storage (subscribers, cells) and silo; more wait their turn.</summary>
+    public int MaxConcurrentRequests { get; set; } = DynamoDbGrainStorageOptions.DefaultMaxConcurrentRequests;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ServiceUrl is null && string.IsNullOrWhiteSpace(Region))
+        {
+            yield return new ValidationResult("is required for DynamoDb on AWS (or set ServiceUrl for a local server)", [$"{Section}:Region"]);
+        }
+
+        if (!DynamoDbTables.IsTableName(TableName))
+        {
+            yield return new ValidationResult(DynamoDbTables.TableNameRule, [$"{Section}:TableName"]);
+        }
+
+        if (MaxConcurrentRequests is < 1 or > DynamoDbGrainStorageOptions.MostConcurrentRequests)
+        {
+            yield return new ValidationResult($"must be between 1 and {DynamoDbGrainStorageOptions.MostConcurrentRequests}", [$"{Section}:MaxConcurrentRequests"]);
+        }
+    }
+}
+
 /// <summary>Options of one named DynamoDB grain storage.</summary>
 public sealed class DynamoDbGrainStorageOptions
 {
-    public string TableName { get; set; } = "churn-grain-state";
+    public const string DefaultTableName = "churn-grain-state";
+    public const int DefaultMaxConcurrentRequests = 64;
+    public const int MostConcurrentRequests = 10_000;
+
+    public string TableName { get; set; } = DefaultTableName;
 
     /// <summary>Create the table (on-demand billing) when the silo starts and it is missing.</summary>
     public bool CreateTableIfMissing { get; set; } = true;
@@ -21,10 +62,10 @@ public sealed class DynamoDbGrainStorageOptions
     /// Requests this storage has in flight at most; more wait their turn. A burst of writes (a large
     /// batch, a checkpoint's flush) then queues in the silo instead of timing out in the SDK.
     /// </summary>
-    public int MaxConcurrentRequests { get; set; } = 64;
+    public int MaxConcurrentRequests { get; set; } = DefaultMaxConcurrentRequests;
 }
 
-public sealed partial class DynamoDbGrainStorageOptionsValidator(string name) : IValidateOptions<DynamoDbGrainStorageOptions>
+public sealed class DynamoDbGrainStorageOptionsValidator(string name) : IValidateOptions<DynamoDbGrainStorageOptions>
 {
     public ValidateOptionsResult Validate(string? optionsName, DynamoDbGrainStorageOptions options)
     {
@@ -34,14 +75,14 @@ public sealed partial class DynamoDbGrainStorageOptionsValidator(string name) : 
         }
 
         var failures = new List<string>();
-        if (!TableNamePattern().IsMatch(options.TableName))
+        if (!DynamoDbTables.IsTableName(options.TableName))
         {
-            failures.Add($"grain storage '{name}': TableName '{options.TableName}' is not a DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .)");
+            failures.Add($"grain storage '{name}': TableName '{options.TableName}' {DynamoDbTables.TableNameRule}");
         }
 
-        if (options.MaxConcurrentRequests is < 1 or > 10_000)
+        if (options.MaxConcurrentRequests is < 1 or > DynamoDbGrainStorageOptions.MostConcurrentRequests)
         {
-            failures.Add($"grain storage '{name}': MaxConcurrentRequests must be between 1 and 10000");
+            failures.Add($"grain storage '{name}': MaxConcurrentRequests must be between 1 and {DynamoDbGrainStorageOptions.MostConcurrentRequests}");
         }
 
         if (options.TimeToLive is { } ttl && ttl <= TimeSpan.Zero)
@@ -51,7 +92,4 @@ public sealed partial class DynamoDbGrainStorageOptionsValidator(string name) : 
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    [GeneratedRegex("^[a-zA-Z0-9_.-]{3,255}$")]
-    private static partial Regex TableNamePattern();
 }

@@ -8,7 +8,20 @@ namespace ChurnActors.Adapters.Storage;
 /// <summary>The tables this project keeps in DynamoDB (grain state, stream checkpoints): made ready at start.</summary>
 public static partial class DynamoDbTables
 {
+    /// <summary>What <see cref="IsTableName"/> allows, as an error message says it.</summary>
+    public const string TableNameRule = "must be a DynamoDB table name: 3 to 255 of a-z A-Z 0-9 _ - .";
+
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(2);
+
+    public static bool IsTableName(string? name) => name is not null && TableNamePattern().IsMatch(name);
+
+    /// <summary>Ready while <paramref name="table"/> answers and is active: no grain can activate without it.</summary>
+    public static DependencyHealthCheck ReadinessCheck(IAmazonDynamoDB dynamo, string table) => new($"table {table}", async token =>
+    {
+        AwsUsage.Request("dynamodb", "DescribeTable");
+        var status = (await dynamo.DescribeTableAsync(table, token)).Table.TableStatus;
+        return status == TableStatus.ACTIVE ? null : $"is {status}";
+    });
 
     /// <summary>
     /// Checks that <paramref name="table"/> exists with the string key schema given (hash key, and range
@@ -99,4 +112,7 @@ public static partial class DynamoDbTables
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Creating DynamoDB table {Table} for {Purpose}")]
     private static partial void LogCreatingTable(ILogger logger, string table, string purpose);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z0-9_.-]{3,255}$")]
+    private static partial System.Text.RegularExpressions.Regex TableNamePattern();
 }

@@ -63,7 +63,8 @@ public static class ValidatedOptions
                     && property.GetIndexParameters().Length == 0
                     && property.GetValue(target) is { } nested)
                 {
-                    Walk(nested, $"{path}:{property.Name}", failures);
+                    var key = property.GetCustomAttributes(typeof(ConfigurationKeyNameAttribute), inherit: false) is [ConfigurationKeyNameAttribute named] ? named.Name : property.Name;
+                    Walk(nested, $"{path}:{key}", failures);
                 }
             }
         }

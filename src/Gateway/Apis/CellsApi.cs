@@ -41,7 +41,7 @@ public static class CellsApi
     }
 }
 
-/// <summary>One row of the ranking (SPEC §8).</summary>
+/// <summary>One row of the ranking (docs/design.md §7).</summary>
 public sealed record CellRanking(
     string Cell, long Subscribers, long Incidents, long Feedback, long ChangeSentiment, double MeanChangeSentiment, double Priority)
 {

@@ -18,7 +18,7 @@ public static class FeedbackApi
             .WithName("PostFeedback")
             .WithSummary("Record a subscriber's answer (signed with X-Churn-Timestamp / X-Churn-Signature)")
             .Accepts<FeedbackBody>("application/json")
-            // The Connect hook proves itself with the HMAC signature (SPEC §5), not the operator's credentials.
+            // The Connect hook proves itself with the HMAC signature (docs/design.md §5), not the operator's credentials.
             .AllowAnonymous();
         return api;
     }

@@ -5,7 +5,7 @@ using System.Text;
 namespace ChurnActors;
 
 /// <summary>
-/// The feedback endpoint's authentication (SPEC §5): <c>X-Churn-Signature</c> = hex
+/// The feedback endpoint's authentication (docs/design.md §5): <c>X-Churn-Signature</c> = hex
 /// HMAC-SHA256(secret, timestamp + "\n" + raw body), <c>X-Churn-Timestamp</c> = unix seconds.
 /// </summary>
 public static class FeedbackSignature

@@ -1,6 +1,6 @@
 namespace ChurnActors.Records;
 
-/// <summary>A row for the data lake (SPEC §6). Each subtype is one table.</summary>
+/// <summary>A row for the data lake (docs/design.md §6). Each subtype is one table.</summary>
 [GenerateSerializer, Immutable, Alias("churn.record")]
 public abstract record ChurnRecord
 {

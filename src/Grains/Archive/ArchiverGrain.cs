@@ -22,12 +22,15 @@ namespace ChurnActors.Grains.Archive;
 /// </summary>
 [ImplicitStreamSubscription(RecordStreams.Namespace)]
 public sealed partial class ArchiverGrain(
-    [PersistentState("archiver", SubscriberGrain.StorageName)] IPersistentState<ArchiverState> written,
+    [PersistentState("archiver", ArchiverGrain.StorageName)] IPersistentState<ArchiverState> written,
     IArchiveSink sink,
     IOptions<ArchiveOptions> options,
     TimeProvider time,
     ILogger<ArchiverGrain> logger) : Grain, IArchiverGrain, IStreamSubscriptionObserver, IAsyncObserver<RecordBatch>
 {
+    /// <summary>The grain storage of the archivers' written positions (on DynamoDB, the grain-state table).</summary>
+    public const string StorageName = "archives";
+
     internal static readonly TimeSpan CheckPeriod = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);

@@ -4,7 +4,7 @@ using Parquet.Schema;
 
 namespace ChurnActors.Grains.Archive;
 
-/// <summary>The data-lake tables (SPEC §6): each record type's folder and its Parquet schema with named columns.</summary>
+/// <summary>The data-lake tables (docs/design.md §6): each record type's folder and its Parquet schema with named columns.</summary>
 public static class RecordTables
 {
     public static string TableOf(ChurnRecord record) => record switch

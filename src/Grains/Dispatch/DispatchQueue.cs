@@ -10,7 +10,7 @@ public sealed class DispatchQueue(DialerOptions options, DateTimeOffset now)
 {
     private readonly PriorityQueue<DialRequest, (double NegativeSeverity, long Order)> _waiting = new();
     private readonly Dictionary<string, Entry> _known = new(StringComparer.Ordinal);
-    private readonly TokenBucket _rate = new(options.Connect.RequestsPerSecond, options.Connect.Burst, now);
+    private readonly TokenBucket _rate = new(options.Quotas.RequestsPerSecond, options.Quotas.Burst, now);
     private long _order;
     private int _inFlight;
 
@@ -40,7 +40,7 @@ public sealed class DispatchQueue(DialerOptions options, DateTimeOffset now)
     public DialRequest? TakeNext(DateTimeOffset now)
     {
         ReadmitBackedOff(now);
-        while (_waiting.Count > 0 && _inFlight < options.Connect.MaxConcurrentCalls)
+        while (_waiting.Count > 0 && _inFlight < options.Quotas.MaxConcurrentCalls)
         {
             if (!_known.TryGetValue(_waiting.Peek().EngagementId, out var entry) || entry.Phase != Phase.Waiting)
             {

@@ -4,6 +4,12 @@ namespace ChurnActors.Grains.Dispatch;
 public interface IOutboundDialer
 {
     /// <summary>
+    /// The key of the dispatcher grain that paces this dialer's calls: one per contact-centre
+    /// instance (a Connect instance id), whose quotas it keeps for the whole cluster.
+    /// </summary>
+    string DispatcherKey { get; }
+
+    /// <summary>
     /// Places the call for <paramref name="request"/>. Implementations must be idempotent on the
     /// engagement id (Connect's <c>ClientToken</c>): asking twice never rings the subscriber twice.
     /// </summary>

@@ -329,7 +329,7 @@ public static class ProbeEventReader
         reason = "";
         if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
             && StrictJson.IsTimeWithOffset(reader.ValueSpan) && reader.TryGetDateTimeOffset(out var parsed)
-            && parsed - now <= Detection.IncidentWindow.FutureTolerance)
+            && parsed - now <= Rules.IncidentWindow.FutureTolerance)
         {
             timestamp = parsed;
             return true;
@@ -359,7 +359,7 @@ public static class ProbeEventReader
             return false;
         }
 
-        if (parsed - now > Detection.IncidentWindow.FutureTolerance)
+        if (parsed - now > Rules.IncidentWindow.FutureTolerance)
         {
             reason = $"timestamp {text} is more than 5 minutes in the future";
             return false;

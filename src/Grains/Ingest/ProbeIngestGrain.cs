@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Stats;
-using ChurnActors.Records;
 using Orleans.Concurrency;
 
 namespace ChurnActors.Grains.Ingest;
@@ -29,14 +28,8 @@ public sealed class ProbeIngestGrain(ChurnCounters counters, IRecordPublisher re
         // Archived before the batch is answered, so none is dropped silently; and after the subscribers
         // took theirs, so a sender retrying a failed batch finds its events absorbed by event id and
         // its rejections not yet in the lake twice.
-        if (intake.RejectedRecords.Count > 0)
-        {
-            // Rejections belong to no subscriber: any partition will do.
-            await records.PublishAsync(Guid.NewGuid().ToString("N"), new RecordBatch(intake.RejectedRecords));
-        }
-
-        counters.EventsAccepted(intake.Accepted);
-        counters.EventsRejected(intake.Rejections.Count);
+        // Rejections belong to no subscriber: any partition will do.
+        await intake.ArchiveRejectedAndCountAsync(records, Guid.NewGuid().ToString("N"), counters);
         return new ProbeBatchResult(intake.Accepted, intake.Rejections);
     }
 

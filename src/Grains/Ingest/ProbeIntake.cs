@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using ChurnActors.Grains.Archive;
+using ChurnActors.Grains.Stats;
 using ChurnActors.Records;
 
 namespace ChurnActors.Grains.Ingest;
@@ -56,6 +58,22 @@ public sealed class ProbeIntake(DateTimeOffset now)
         events.Add(probe);
         Accepted++;
         return probe;
+    }
+
+    /// <summary>
+    /// Puts the refused events on the record stream, under <paramref name="partitionKey"/> (one
+    /// source's rejections to one archiver), and counts the input. Done before the input is
+    /// acknowledged (a batch answered, a read checkpointed), so no refusal is dropped silently.
+    /// </summary>
+    public async Task ArchiveRejectedAndCountAsync(IRecordPublisher records, string partitionKey, ChurnCounters counters)
+    {
+        if (RejectedRecords.Count > 0)
+        {
+            await records.PublishAsync(partitionKey, new RecordBatch(RejectedRecords));
+        }
+
+        counters.EventsAccepted(Accepted);
+        counters.EventsRejected(Rejections.Count);
     }
 
     /// <summary>Each subscriber's events, in the order they came.</summary>

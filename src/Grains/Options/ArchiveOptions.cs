@@ -2,22 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ChurnActors.Grains.Options;
 
-public enum ArchiveProvider
-{
-    LocalDirectory,
-    S3,
-}
-
-/// <summary><c>Churn:Archive</c>: where the data lake is and how records are buffered into objects.</summary>
+/// <summary>
+/// <c>Churn:Archive</c>: how records are buffered into the lake's objects and how many a subscriber
+/// may owe. Where the lake is (a local directory, S3) belongs to its module (Adapters/Archive).
+/// </summary>
 public sealed class ArchiveOptions : IValidatableObject
 {
     public const string Section = "Churn:Archive";
-
-    public ArchiveProvider Provider { get; set; } = ArchiveProvider.LocalDirectory;
-
-    public LocalDirectoryArchiveOptions LocalDirectory { get; set; } = new();
-
-    public S3ArchiveOptions S3 { get; set; } = new();
 
     /// <summary>An archiver writes its buffer once it holds this many rows…</summary>
     [Range(1, 1_000_000)]
@@ -51,21 +42,6 @@ public sealed class ArchiveOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider == ArchiveProvider.LocalDirectory && string.IsNullOrWhiteSpace(LocalDirectory.Path))
-        {
-            yield return new ValidationResult("is required when Churn:Archive:Provider is LocalDirectory", [$"{Section}:LocalDirectory:Path"]);
-        }
-
-        if (Provider == ArchiveProvider.S3 && string.IsNullOrWhiteSpace(S3.Bucket))
-        {
-            yield return new ValidationResult("is required when Churn:Archive:Provider is S3", [$"{Section}:S3:Bucket"]);
-        }
-
-        if (Provider == ArchiveProvider.S3 && S3.ServiceUrl is null && string.IsNullOrWhiteSpace(S3.Region))
-        {
-            yield return new ValidationResult("is required for S3 on AWS (or set ServiceUrl for a local server)", [$"{Section}:S3:Region"]);
-        }
-
         if (MaxBufferedRows < FlushRows)
         {
             yield return new ValidationResult("must be at least FlushRows", [$"{Section}:MaxBufferedRows"]);
@@ -76,21 +52,4 @@ public sealed class ArchiveOptions : IValidatableObject
             yield return new ValidationResult("must be at least FlushBytes", [$"{Section}:MaxBufferedBytes"]);
         }
     }
-}
-
-public sealed class LocalDirectoryArchiveOptions
-{
-    public string Path { get; set; } = "data/lake";
-}
-
-public sealed class S3ArchiveOptions
-{
-    public Uri? ServiceUrl { get; set; }
-
-    public string? Region { get; set; }
-
-    public string? Bucket { get; set; }
-
-    /// <summary>KMS key (id or ARN) for SSE-KMS; unset, the bucket's default encryption applies.</summary>
-    public string? KmsKeyId { get; set; }
 }

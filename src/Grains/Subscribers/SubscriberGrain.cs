@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using ChurnActors.Grains.Archive;
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Stats;
 using ChurnActors.Records;
@@ -309,7 +309,7 @@ public sealed partial class SubscriberGrain(
 
         if (effects.Offers.Count > 0 || effects.Released.Count > 0)
         {
-            var dispatcher = GrainFactory.GetGrain<IConnectDispatchGrain>(rules.DispatcherKey);
+            var dispatcher = GrainFactory.GetGrain<IDispatchGrain>(rules.DispatcherKey);
             foreach (var offer in effects.Offers)
             {
                 LogOffered(logger, offer.EngagementId, Msisdns.Mask(offer.Msisdn), offer.Type.ToWire(), offer.Severity);

@@ -1,4 +1,4 @@
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Options;
 using ChurnActors.Records;
 
@@ -125,7 +125,7 @@ public sealed class SubscriberProfile(
             effects.StatusChanged(null, EngagementStatus.Suppressed);
         }
 
-        state.Decisions[(int)probe.Type] = new DecisionView(probe.Type.ToWire(), now, verdict.Engage, verdict.Reason);
+        state.Decisions[(int)probe.Type] = new StoredDecision(probe.Type.ToWire(), now, verdict.Engage, verdict.Reason);
         effects.Add(new EngagementRecord(
             engagementId, now, state.Msisdn, probe.Type, probe.Cell, rate.Rate, rate.Severity, verdict.Status, verdict.Reason));
     }
@@ -171,7 +171,7 @@ public sealed class SubscriberProfile(
     public void MarkPlaced(string engagementId, string contactId, DateTimeOffset now, ProfileEffects effects)
     {
         var engagement = Find(engagementId);
-        if (engagement is not { Status: EngagementStatus.Dialing })
+        if (engagement is null || !engagement.Status.CanMoveTo(EngagementStatus.Placed))
         {
             return;
         }
@@ -184,12 +184,13 @@ public sealed class SubscriberProfile(
     public void MarkEnded(string engagementId, CallEnd end, string reason, DateTimeOffset now, ProfileEffects effects)
     {
         var engagement = Find(engagementId);
-        if (engagement is null || !engagement.Status.IsOpen())
+        var ended = end == CallEnd.Failed ? EngagementStatus.Failed : EngagementStatus.NoAnswer;
+        if (engagement is null || !engagement.Status.CanMoveTo(ended))
         {
             return;
         }
 
-        Move(engagement, end == CallEnd.Failed ? EngagementStatus.Failed : EngagementStatus.NoAnswer, reason, now, effects);
+        Move(engagement, ended, reason, now, effects);
     }
 
     /// <summary>Validates an answer against its engagement and, if it holds, moves sentiment.</summary>
@@ -218,8 +219,8 @@ public sealed class SubscriberProfile(
                 : new FeedbackResult(FeedbackOutcome.AlreadyAnswered, $"engagement {feedback.EngagementId} was answered already", null);
         }
 
-        // A late answer after a timeout is still the subscriber's real answer.
-        if (engagement.Status is not (EngagementStatus.Dialing or EngagementStatus.Placed or EngagementStatus.NoAnswer))
+        // A late answer after a timeout is still the subscriber's real answer: the table allows it.
+        if (!engagement.Status.CanMoveTo(EngagementStatus.Answered))
         {
             return new FeedbackResult(
                 FeedbackOutcome.NotAwaitingFeedback,
@@ -235,8 +236,8 @@ public sealed class SubscriberProfile(
         engagement.ContactId = feedback.ContactId;
         engagement.Score = feedback.Score;
         Move(engagement, EngagementStatus.Answered, $"answered with score {feedback.Score}", now, effects);
-        AddCapped(state.Feedback, new FeedbackView(engagement.Id, feedback.ContactId, feedback.Score, feedback.AnsweredAt), KeptFeedback);
-        AddCapped(state.SentimentHistory, new SentimentChangeView(engagement.Id, now, before, after, $"score {feedback.Score}"), KeptSentimentChanges);
+        AddCapped(state.Feedback, new StoredFeedback(engagement.Id, feedback.ContactId, feedback.Score, feedback.AnsweredAt), KeptFeedback);
+        AddCapped(state.SentimentHistory, new StoredSentimentChange(engagement.Id, now, before, after, $"score {feedback.Score}"), KeptSentimentChanges);
 
         effects.FeedbackReceived++;
         effects.Release(engagement.Id);
@@ -341,7 +342,7 @@ public sealed class SubscriberProfile(
             return false;
         }
 
-        AddCapped(state.SentimentHistory, new SentimentChangeView(null, since, state.Sentiment, recovered, "recovery after a quiet period"), KeptSentimentChanges);
+        AddCapped(state.SentimentHistory, new StoredSentimentChange(null, since, state.Sentiment, recovered, "recovery after a quiet period"), KeptSentimentChanges);
         state.Sentiment = recovered;
         state.SentimentSince = since;
         return true;
@@ -368,9 +369,9 @@ public sealed class SubscriberProfile(
             currentSentiment,
             state.OptOut,
             state.Engagements.OrderByDescending(e => e.CreatedAt).Select(e => e.ToView()).ToList(),
-            state.Feedback.AsEnumerable().Reverse().ToList(),
-            state.SentimentHistory.AsEnumerable().Reverse().ToList(),
-            state.Decisions.Where(d => d is not null).Select(d => d!).ToList(),
+            state.Feedback.AsEnumerable().Reverse().Select(f => f.ToView()).ToList(),
+            state.SentimentHistory.AsEnumerable().Reverse().Select(c => c.ToView()).ToList(),
+            state.Decisions.Where(d => d is not null).Select(d => d!.ToView()).ToList(),
             string.Join(",", Zones.Select(z => z.Id)),
             lastCell);
     }
@@ -379,6 +380,11 @@ public sealed class SubscriberProfile(
 
     private void Move(Engagement engagement, EngagementStatus status, string reason, DateTimeOffset now, ProfileEffects effects)
     {
+        if (!engagement.Status.CanMoveTo(status))
+        {
+            throw new InvalidOperationException($"An engagement cannot move from {engagement.Status.ToWire()} to {status.ToWire()}.");
+        }
+
         effects.StatusChanged(engagement.Status, status);
         engagement.Status = status;
         engagement.Reason = reason;

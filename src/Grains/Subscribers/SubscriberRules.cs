@@ -1,4 +1,5 @@
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
+using ChurnActors.Grains.Dispatch;
 using ChurnActors.Grains.Options;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +11,7 @@ public sealed class SubscriberRules(
     IOptions<ContactPolicyOptions> contactPolicy,
     IOptions<SentimentOptions> sentiment,
     IOptions<DialerOptions> dialer,
+    IOutboundDialer dialerInUse,
     IOptions<ArchiveOptions> archive,
     IOptions<SubscriberWriteOptions> writes)
 {
@@ -21,7 +23,7 @@ public sealed class SubscriberRules(
 
     public TimeSpan CallTimeout { get; } = dialer.Value.CallTimeout;
 
-    public string DispatcherKey { get; } = dialer.Value.DispatcherKey;
+    public string DispatcherKey { get; } = dialerInUse.DispatcherKey;
 
     public int MaxOwedRecords { get; } = archive.Value.MaxOwedRecordsPerSubscriber;
 

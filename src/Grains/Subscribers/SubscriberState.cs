@@ -1,9 +1,14 @@
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Records;
 
 namespace ChurnActors.Grains.Subscribers;
 
-/// <summary>Everything the system keeps about one subscriber. Bounded: windows are rings, histories are capped.</summary>
+/// <summary>
+/// Everything the system keeps about one subscriber. Bounded: windows are rings, histories are
+/// capped. Only types of its own are stored here, never the API's views, so the API can change
+/// without a storage migration; <see cref="SubscriberViews"/> maps one to the other. Field ids are
+/// the storage contract: never renumber.
+/// </summary>
 [GenerateSerializer, Alias("churn.subscriber-state")]
 public sealed class SubscriberState
 {
@@ -13,7 +18,7 @@ public sealed class SubscriberState
     [Id(1)] public IncidentWindow?[] Windows { get; set; } = new IncidentWindow?[IncidentTypes.Count];
 
     /// <summary>Dimensions of the last session of each type.</summary>
-    [Id(2)] public SessionDimensions?[] LastSessions { get; set; } = new SessionDimensions?[4];
+    [Id(2)] public SessionDimensions?[] LastSessions { get; set; } = new SessionDimensions?[IncidentTypes.Count];
 
     [Id(3)] public EventIdMemory? SeenEvents { get; set; }
 
@@ -26,12 +31,12 @@ public sealed class SubscriberState
 
     [Id(7)] public List<Engagement> Engagements { get; set; } = [];
 
-    [Id(8)] public List<FeedbackView> Feedback { get; set; } = [];
+    [Id(8)] public List<StoredFeedback> Feedback { get; set; } = [];
 
-    [Id(9)] public List<SentimentChangeView> SentimentHistory { get; set; } = [];
+    [Id(9)] public List<StoredSentimentChange> SentimentHistory { get; set; } = [];
 
     /// <summary>The last contact-policy decision per type.</summary>
-    [Id(10)] public DecisionView?[] Decisions { get; set; } = new DecisionView?[4];
+    [Id(10)] public StoredDecision?[] Decisions { get; set; } = new StoredDecision?[IncidentTypes.Count];
 
     [Id(11)] public DateTimeOffset FirstSeen { get; set; }
 
@@ -87,6 +92,46 @@ public sealed class Engagement
     public DialRequest ToDialRequest(string msisdn) =>
         new(Id, msisdn, Type, Cell, FailRate, Severity, CreatedAt);
 
-    public EngagementView ToView() =>
-        new(Id, Type.ToWire(), Status.ToWire(), Reason, CreatedAt, Cell, FailRate, Severity, DueAt, ContactId);
+}
+
+/// <summary>An answer taken (ids as the stored shape of earlier versions, so their state reads unchanged).</summary>
+[GenerateSerializer, Immutable, Alias("churn.stored-feedback")]
+public sealed record StoredFeedback(
+    [property: Id(0)] string EngagementId,
+    [property: Id(1)] string ContactId,
+    [property: Id(2)] int Score,
+    [property: Id(3)] DateTimeOffset AnsweredAt);
+
+/// <summary>One move of the subscriber's sentiment and what caused it.</summary>
+[GenerateSerializer, Immutable, Alias("churn.stored-sentiment-change")]
+public sealed record StoredSentimentChange(
+    [property: Id(0)] string? EngagementId,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] int Before,
+    [property: Id(3)] int After,
+    [property: Id(4)] string Cause);
+
+/// <summary>The last contact-policy decision for one incident type (its type by wire name, as stored before).</summary>
+[GenerateSerializer, Immutable, Alias("churn.stored-decision")]
+public sealed record StoredDecision(
+    [property: Id(0)] string Type,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] bool Engaged,
+    [property: Id(3)] string Reason);
+
+/// <summary>The one place stored subscriber state becomes the API's views.</summary>
+public static class SubscriberViews
+{
+    public static EngagementView ToView(this Engagement engagement) => new(
+        engagement.Id, engagement.Type.ToWire(), engagement.Status.ToWire(), engagement.Reason, engagement.CreatedAt,
+        engagement.Cell, engagement.FailRate, engagement.Severity, engagement.DueAt, engagement.ContactId);
+
+    public static FeedbackView ToView(this StoredFeedback feedback) =>
+        new(feedback.EngagementId, feedback.ContactId, feedback.Score, feedback.AnsweredAt);
+
+    public static SentimentChangeView ToView(this StoredSentimentChange change) =>
+        new(change.EngagementId, change.At, change.Before, change.After, change.Cause);
+
+    public static DecisionView ToView(this StoredDecision decision) =>
+        new(decision.Type, decision.At, decision.Engaged, decision.Reason);
 }

@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2;
-using ChurnActors.Adapters;
 using ChurnActors.Adapters.Aws;
 using ChurnActors.Adapters.Kinesis;
 using ChurnActors.Configuration;
+using ChurnActors.Grains.Options;
 using ChurnActors.Records;
 using ChurnActors.Silo.Simulation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,9 +17,13 @@ namespace ChurnActors.Silo.Configuration;
 /// </summary>
 public static class SiloStreams
 {
-    public static ISiloBuilder UseChurnStreams(this ISiloBuilder silo, StreamsOptions streams, StorageOptions storage, ClusteringOptions clustering, TimeSpan archiveFlushInterval)
+    public const string Section = "Churn:Streams";
+
+    public static ISiloBuilder AddChurnStreams(this ISiloBuilder silo, IConfiguration configuration, ClusteringOptions clustering)
     {
-        if (streams.Provider == StreamsProvider.Memory)
+        var provider = ProviderChoice<StreamsProvider>.Of(configuration, Section);
+        silo.Services.Configure<SubscriberWriteOptions>(writes => writes.StreamedEventsWrittenBehind = provider == StreamsProvider.Kinesis);
+        if (provider == StreamsProvider.Memory)
         {
             silo.AddMemoryStreams(RecordStreams.ProviderName, stream => stream.ConfigurePullingAgent(agent => agent.Configure(options =>
             {
@@ -30,16 +34,15 @@ public static class SiloStreams
             return silo;
         }
 
-        if (storage.Provider != StorageProvider.DynamoDb)
+        var kinesis = ValidatedOptions.Load<KinesisStreamsOptions>(configuration, KinesisStreamsOptions.Section);
+        if (ProviderChoice<StorageProvider>.Of(configuration, SiloStorage.Section) != StorageProvider.DynamoDb)
         {
             throw new OptionsValidationException(
-                StreamsOptions.Section,
-                typeof(StreamsOptions),
-                [$"{StreamsOptions.Section}:Provider: Kinesis keeps its shard checkpoints in DynamoDB beside the grain state; set {StorageOptions.Section}:Provider=DynamoDb"]);
+                Section,
+                typeof(KinesisStreamsOptions),
+                [$"{Section}:Provider: Kinesis keeps its shard checkpoints in DynamoDB beside the grain state; set {SiloStorage.Section}:Provider=DynamoDb"]);
         }
 
-        var kinesis = streams.Kinesis;
-        silo.Services.TryAddSingleton<IAmazonDynamoDB>(_ => AwsClients.DynamoDb(storage.DynamoDb.ServiceUrl, storage.DynamoDb.Region));
         silo.AddKinesisStreams(ProbeStreams.ProviderName, options =>
         {
             Configure(options, kinesis, kinesis.ProbeStream, clustering);
@@ -52,11 +55,11 @@ public static class SiloStreams
         silo.Services.AddSingleton<UnwrittenSubscribersClient>();
         silo.Services.AddKeyedSingleton<IKinesisCheckpointBarrier, SubscriberFlushBarrier>(ProbeStreams.ProviderName);
 
+        // Each checkpoint makes the archivers write what they hold: as often as they would anyway, not more.
+        var archiveFlushInterval = ValidatedOptions.Load<ArchiveOptions>(configuration, ArchiveOptions.Section).FlushInterval;
         silo.AddKinesisStreams(RecordStreams.ProviderName, options =>
         {
             Configure(options, kinesis, kinesis.RecordStream, clustering);
-
-            // Each checkpoint makes the archivers write what they hold: as often as they would anyway, not more.
             options.CheckpointInterval = archiveFlushInterval;
         });
         silo.Services.AddKeyedSingleton<IKinesisRecordEncoder>(RecordStreams.ProviderName, (sp, key) => sp.GetRequiredKeyedService<OrleansKinesisCodec>(key));
@@ -72,6 +75,9 @@ public static class SiloStreams
         options.Region = kinesis.Region;
         options.StreamName = stream;
         options.CheckpointTable = kinesis.CheckpointTable;
+
+        // Beside the grain state, on the DynamoDB of Churn:Storage:DynamoDb.
+        options.CheckpointStore = sp => sp.GetRequiredService<IAmazonDynamoDB>();
         options.ServiceId = clustering.ServiceId;
         options.CreateWithShards = kinesis.ServiceUrl is null ? 0 : kinesis.Shards;
         options.StallAfter = kinesis.StallAfter;

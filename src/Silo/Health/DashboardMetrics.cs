@@ -109,3 +109,14 @@ public sealed partial class DashboardMetrics(IServiceProvider services, ILogger<
             new($"This version of {Assembly} has no {name}; {nameof(DashboardMetrics)} needs it to collect dashboard metrics only while the dashboard is watched.");
     }
 }
+
+public static class DashboardMetricsExtensions
+{
+    /// <summary>After the silo (and the dashboard's own host, which this pauses until someone opens the dashboard).</summary>
+    public static IServiceCollection AddDashboardMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<DashboardMetrics>();
+        services.AddHostedService(provider => provider.GetRequiredService<DashboardMetrics>());
+        return services;
+    }
+}

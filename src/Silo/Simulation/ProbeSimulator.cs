@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Options;
 using ChurnActors.Silo.Configuration;
 using Microsoft.Extensions.Options;
@@ -96,7 +96,7 @@ public sealed partial class ProbeSimulator(
     private static partial void LogStarted(ILogger logger, int subscribers, int cells, int eventsPerSecond, string degraded);
 }
 
-/// <summary>A probe event as the probe system sends it (SPEC §2).</summary>
+/// <summary>A probe event as the probe system sends it (docs/design.md §2).</summary>
 public sealed record SimulatedProbeEvent(
     string EventId, string Msisdn, string Type, string Status, string Timestamp, string Cell, string DeviceTac, string Vendor);
 

@@ -29,6 +29,8 @@ public sealed partial class SimulatedDialer(
 {
     private const int RememberedTokens = 100_000;
 
+    public string DispatcherKey => "simulated";
+
     private readonly ConcurrentDictionary<string, string> _contacts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _tokenOrder = new();
 

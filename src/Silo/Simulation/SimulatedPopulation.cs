@@ -1,4 +1,4 @@
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Silo.Configuration;
 using PhoneNumbers;
 

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Subscribers;
 

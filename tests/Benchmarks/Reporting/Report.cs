@@ -86,7 +86,7 @@ public sealed class Report(Results results, BenchmarkOptions options)
                 Rate(t[akka].EventsPerSecond),
                 "",
                 $"÷ plain {Ratio(t[system].EventsPerSecond, t[plain].EventsPerSecond)}, ÷ Akka {Ratio(t[system].EventsPerSecond, t[akka].EventsPerSecond)}",
-                "≥ 150 000 and ≥ 1.5× Akka.NET (SPEC: 1 000 000)");
+                "≥ 150 000 and ≥ 1.5× Akka.NET (design target: 1 000 000)");
             var a = results.ActivationPerSecond;
             yield return Row(
                 "activation (first event of a subscriber) (events/s)",

@@ -640,25 +640,37 @@ public sealed partial class CloudFormationTemplateTests
     /// <summary>An environment variable that sets a key of a Churn configuration section, "__" for ":".</summary>
     private static bool IsConfigurationKey(string variable)
     {
-        var sections = new Dictionary<string, Type>(StringComparer.Ordinal)
+        // Every options type bound under a section, by the section's path below "Churn".
+        var sections = new (string Path, Type Options)[]
         {
-            ["Clustering"] = typeof(ClusteringOptions),
-            ["Storage"] = typeof(StorageOptions),
-            ["Streams"] = typeof(StreamsOptions),
-            ["Archive"] = typeof(ArchiveOptions),
-            ["Dialer"] = typeof(DialerOptions),
-            ["Gateway"] = typeof(GatewayOptions),
-            ["Simulator"] = typeof(SimulatorOptions),
+            ("Clustering", typeof(ClusteringOptions)),
+            ("Storage", typeof(ProviderChoice<StorageProvider>)),
+            ("Storage__DynamoDb", typeof(ChurnActors.Adapters.Storage.DynamoDbStorageOptions)),
+            ("Streams", typeof(ProviderChoice<StreamsProvider>)),
+            ("Streams__Kinesis", typeof(ChurnActors.Adapters.Kinesis.KinesisStreamsOptions)),
+            ("Archive", typeof(ArchiveOptions)),
+            ("Archive", typeof(ProviderChoice<ArchiveProvider>)),
+            ("Archive__S3", typeof(ChurnActors.Adapters.Archive.S3ArchiveOptions)),
+            ("Archive__LocalDirectory", typeof(ChurnActors.Adapters.Archive.LocalDirectoryArchiveOptions)),
+            ("Dialer", typeof(DialerOptions)),
+            ("Dialer", typeof(ProviderChoice<DialerProvider>)),
+            ("Dialer__Connect", typeof(ChurnActors.Adapters.Connect.ConnectDialerOptions)),
+            ("Gateway", typeof(GatewayOptions)),
+            ("Simulator", typeof(SimulatorOptions)),
         };
-        var parts = variable.Split("__");
-        if (parts.Length < 3 || parts[0] != "Churn" || !sections.TryGetValue(parts[1], out var type))
-        {
-            return false;
-        }
+        return variable.StartsWith("Churn__", StringComparison.Ordinal) && sections.Any(section =>
+            variable["Churn__".Length..].StartsWith(section.Path + "__", StringComparison.Ordinal)
+            && Binds(section.Options, variable[("Churn__" + section.Path + "__").Length..].Split("__")));
+    }
 
-        foreach (var part in parts[2..])
+    /// <summary>Whether <paramref name="keys"/> lead, property by property as the configuration binder reads them, to a value of <paramref name="type"/>.</summary>
+    private static bool Binds(Type type, string[] keys)
+    {
+        foreach (var key in keys)
         {
-            if (type.GetProperty(part) is not { } property)
+            var property = type.GetProperties().FirstOrDefault(p =>
+                (p.GetCustomAttributes(typeof(Microsoft.Extensions.Configuration.ConfigurationKeyNameAttribute), false) is [Microsoft.Extensions.Configuration.ConfigurationKeyNameAttribute named] ? named.Name : p.Name) == key);
+            if (property is null)
             {
                 return false;
             }

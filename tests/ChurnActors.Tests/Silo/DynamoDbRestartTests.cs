@@ -64,7 +64,7 @@ public sealed class DynamoDbRestartTests(DynamoDbServer dynamo)
     public async Task The_silo_is_not_ready_while_its_table_does_not_answer()
     {
         using var unreachable = ChurnActors.Adapters.AwsClients.DynamoDb(new Uri($"http://127.0.0.1:{ChurnHost.FreePort()}"), "us-east-1");
-        var check = ChurnActors.Silo.Health.DependencyHealthCheck.Table(unreachable, "churn-grain-state");
+        var check = ChurnActors.Adapters.Storage.DynamoDbTables.ReadinessCheck(unreachable, "churn-grain-state");
 
         var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
 

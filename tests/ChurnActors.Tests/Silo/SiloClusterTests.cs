@@ -44,7 +44,7 @@ public sealed class SiloClusterTests(RedisServer redis, DynamoDbServer dynamo, C
 
         var statistics = await management.GetSimpleGrainStatistics();
         var subscriberSilos = statistics.Where(s => s.GrainType.Contains("SubscriberGrain", StringComparison.Ordinal) && s.ActivationCount > 0).Select(s => s.SiloAddress).Distinct().Count();
-        var dispatchers = statistics.Where(s => s.GrainType.Contains("ConnectDispatchGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        var dispatchers = statistics.Where(s => s.GrainType.Contains("DispatchGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
         Assert.True(subscriberSilos >= 2, $"subscribers live on {subscriberSilos} silo(s)");
         Assert.Equal(1, dispatchers);
 
@@ -100,7 +100,7 @@ public sealed class SiloClusterTests(RedisServer redis, DynamoDbServer dynamo, C
             await silos[0].Http.PostAsJsonAsync("/api/v1/probe-events", subscribers.SelectMany(m => Probe.BadExperience(m)).ToArray());
             await ChurnHost.EventuallyAsync(() => connect.RequestsAsync(instance), r => r.Count >= 3, "the first calls");
             var statistics = await management.GetSimpleGrainStatistics();
-            var dispatcherSilo = statistics.Single(s => s.GrainType.Contains("ConnectDispatchGrain", StringComparison.Ordinal) && s.ActivationCount > 0).SiloAddress;
+            var dispatcherSilo = statistics.Single(s => s.GrainType.Contains("DispatchGrain", StringComparison.Ordinal) && s.ActivationCount > 0).SiloAddress;
             var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToList();
             var lost = silos.Single(s => s.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Equals(dispatcherSilo));
             var survivor = silos.First(s => s != lost);

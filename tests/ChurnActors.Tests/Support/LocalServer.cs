@@ -11,12 +11,32 @@ namespace ChurnActors.Tests.Support;
 public sealed class LocalServer : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly Queue<string> _errors;
     private bool _disposed;
 
-    private LocalServer(Process process, Uri url)
+    private LocalServer(string package, Process process, Uri url, Queue<string> errors)
     {
         _process = process;
+        _errors = errors;
         Url = url;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) =>
+        {
+            if (!_disposed)
+            {
+                // A stand-in that dies under a test would otherwise show only as "connection refused".
+                Console.Error.WriteLine($"{package} on port {url.Port} exited with code {process.ExitCode}: {LastErrors()}");
+            }
+        };
+    }
+
+    /// <summary>The last lines the server wrote to its standard error.</summary>
+    public string LastErrors()
+    {
+        lock (_errors)
+        {
+            return _errors.Count == 0 ? "(nothing on stderr)" : string.Join(" | ", _errors);
+        }
     }
 
     public Uri Url { get; }
@@ -45,8 +65,22 @@ public sealed class LocalServer : IAsyncDisposable
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start node for {package}.");
+        var errors = new Queue<string>();
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is { Length: > 0 } text)
+            {
+                lock (errors)
+                {
+                    errors.Enqueue(text);
+                    while (errors.Count > 20)
+                    {
+                        errors.Dequeue();
+                    }
+                }
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -55,14 +89,14 @@ public sealed class LocalServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{package} exited with code {process.ExitCode} before it listened on port {port}.");
+                throw new InvalidOperationException($"{package} exited with code {process.ExitCode} before it listened on port {port}: {string.Join(" | ", errors)}");
             }
 
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync("127.0.0.1", port);
-                return new LocalServer(process, new Uri($"http://127.0.0.1:{port}"));
+                return new LocalServer(package, process, new Uri($"http://127.0.0.1:{port}"), errors);
             }
             catch (SocketException)
             {

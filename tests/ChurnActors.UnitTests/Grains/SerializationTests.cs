@@ -1,5 +1,5 @@
 using ChurnActors.Grains.Cells;
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Subscribers;
 using ChurnActors.Records;
@@ -209,7 +209,7 @@ public sealed class SerializationTests : IDisposable
             }
 
             state.LastSessions[(int)type] = new SessionDimensions(new string('c', 64), "35332510", new string('v', 64), Start);
-            state.Decisions[(int)type] = new DecisionView(type.ToWire(), Start, false, $"cooldown after engagement {EngagementIds.New(Msisdn)} until 2026-12-02T12:00:00Z");
+            state.Decisions[(int)type] = new StoredDecision(type.ToWire(), Start, false, $"cooldown after engagement {EngagementIds.New(Msisdn)} until 2026-12-02T12:00:00Z");
         }
 
         for (var i = 0; i < detection.RememberedEventIds + 10; i++)
@@ -229,18 +229,38 @@ public sealed class SerializationTests : IDisposable
                 ContactId = Guid.NewGuid().ToString(),
                 IncidentEventId = new string('e', 128),
             });
-            state.Feedback.Add(new FeedbackView(EngagementIds.New(Msisdn), Guid.NewGuid().ToString(), 5, Start));
+            state.Feedback.Add(new StoredFeedback(EngagementIds.New(Msisdn), Guid.NewGuid().ToString(), 5, Start));
         }
 
         for (var i = 0; i < SubscriberProfile.KeptSentimentChanges; i++)
         {
-            state.SentimentHistory.Add(new SentimentChangeView(EngagementIds.New(Msisdn), Start, 10, 8, "score 5"));
+            state.SentimentHistory.Add(new StoredSentimentChange(EngagementIds.New(Msisdn), Start, 10, 8, "score 5"));
         }
 
         var bytes = Serializer.SerializeToArray(state);
 
         // DynamoDB's item limit is 400 KB; the bounds keep a subscriber under a tenth of it.
         Assert.InRange(bytes.Length, 1, 40 * 1024);
+    }
+
+    [Fact]
+    public void State_written_when_it_held_the_api_views_reads_into_the_stored_types()
+    {
+        var answeredAt = Start.AddMinutes(3);
+        var earlier = new EarlierHistoryShape
+        {
+            Feedback = [new FeedbackView("eng-1", "contact-1", 4, answeredAt)],
+            SentimentHistory = [new SentimentChangeView("eng-1", answeredAt, 10, 8, "score 4"), new SentimentChangeView(null, Start, 8, 9, "recovery after a quiet period")],
+            Decisions = [new DecisionView("CALL_DROP", Start, true, "threshold exceeded"), null, null, null],
+        };
+
+        var read = Serializer.Deserialize<StoredHistoryShape>(Serializer.SerializeToArray(earlier))!;
+
+        Assert.Equal([new StoredFeedback("eng-1", "contact-1", 4, answeredAt)], read.Feedback);
+        Assert.Equal([new StoredSentimentChange("eng-1", answeredAt, 10, 8, "score 4"), new StoredSentimentChange(null, Start, 8, 9, "recovery after a quiet period")], read.SentimentHistory);
+        Assert.Equal(new StoredDecision("CALL_DROP", Start, true, "threshold exceeded"), read.Decisions[0]);
+        Assert.Equal(4, read.Decisions.Length);
+        Assert.All(read.Decisions[1..], Assert.Null);
     }
 
     private static SubscriberProfile Profile(SubscriberState state) => new(
@@ -265,4 +285,26 @@ public sealed class SerializationTests : IDisposable
 
         public int GetHashCode(CellSummary obj) => obj.Cell.GetHashCode(StringComparison.Ordinal);
     }
+}
+
+/// <summary>The history fields of <see cref="SubscriberState"/> (ids 8–10) as they were stored when they held the API's views.</summary>
+[GenerateSerializer]
+public sealed class EarlierHistoryShape
+{
+    [Id(8)] public List<FeedbackView> Feedback { get; set; } = [];
+
+    [Id(9)] public List<SentimentChangeView> SentimentHistory { get; set; } = [];
+
+    [Id(10)] public DecisionView?[] Decisions { get; set; } = [];
+}
+
+/// <summary>The same fields as they are stored now.</summary>
+[GenerateSerializer]
+public sealed class StoredHistoryShape
+{
+    [Id(8)] public List<StoredFeedback> Feedback { get; set; } = [];
+
+    [Id(9)] public List<StoredSentimentChange> SentimentHistory { get; set; } = [];
+
+    [Id(10)] public StoredDecision?[] Decisions { get; set; } = [];
 }

@@ -82,7 +82,7 @@ public sealed class ConnectDialerTests(ConnectStandIn connect)
     [Fact]
     public async Task A_network_fault_surfaces_for_the_dispatcher_to_retry()
     {
-        var unreachable = new ConnectOptions
+        var unreachable = new ConnectDialerOptions
         {
             ServiceUrl = new Uri($"http://127.0.0.1:{Silo.ChurnHost.FreePort()}"),
             Region = ConnectStandIn.Region,
@@ -103,7 +103,7 @@ public sealed class ConnectDialerTests(ConnectStandIn connect)
 
     private ConnectDialer Dialer(string instance, SigV4Credentials? credentials = null) => new(
         new HttpClient(),
-        new ConnectOptions
+        new ConnectDialerOptions
         {
             ServiceUrl = connect.Url,
             Region = ConnectStandIn.Region,

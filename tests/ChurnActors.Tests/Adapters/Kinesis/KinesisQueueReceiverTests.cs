@@ -47,7 +47,7 @@ public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbSer
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"b{i}"), second.SelectMany(b => b.GetEvents<string>()).Select(e => e.Item1));
         Assert.True(wire.Sent("GetShardIterator") >= 2, "the iterator was not renewed");
         var shard = (await client.ListShardsAsync(stream, CancellationToken.None)).Single().ShardId;
-        var checkpoint = await new ShardCheckpoints(dynamo.Client, table, "tests", stream, NullLogger.Instance).ReadAsync(shard, CancellationToken.None);
+        var checkpoint = await new ShardCheckpoints(dynamo.Client, table, "tests", stream, TimeProvider.System, NullLogger.Instance).ReadAsync(shard, CancellationToken.None);
         Assert.Equal(((KinesisSequenceToken)second[^1].SequenceToken).KinesisSequenceNumber, checkpoint!.SequenceNumber);
     }
 
@@ -95,7 +95,7 @@ public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbSer
         var barrier = new ScriptedBarrier();
         var receiver = await ReceiverAsync(client, stream, new TextDecoder(), table, barrier: barrier);
         var shard = (await client.ListShardsAsync(stream, CancellationToken.None)).Single().ShardId;
-        var checkpoints = new ShardCheckpoints(dynamo.Client, table, "tests", stream, NullLogger.Instance);
+        var checkpoints = new ShardCheckpoints(dynamo.Client, table, "tests", stream, TimeProvider.System, NullLogger.Instance);
 
         // Delivered and vouched for: the checkpoint moves to a3.
         var first = await ReadBatchesUntilAsync(receiver, 4);
@@ -140,7 +140,7 @@ public sealed class KinesisQueueReceiverTests(KinesisServer kinesis, DynamoDbSer
     private async Task<KinesisQueueReceiver> ReceiverAsync(KinesisClient client, string stream, IKinesisRecordDecoder decoder, string? table = null, KinesisShardProgress? progress = null, IKinesisCheckpointBarrier? barrier = null)
     {
         var shards = await client.ListShardsAsync(stream, CancellationToken.None);
-        var checkpoints = new ShardCheckpoints(dynamo.Client, table ?? DynamoDbServer.NewTableName(), "tests", stream, NullLogger.Instance);
+        var checkpoints = new ShardCheckpoints(dynamo.Client, table ?? DynamoDbServer.NewTableName(), "tests", stream, TimeProvider.System, NullLogger.Instance);
         await checkpoints.EnsureTableAsync(CancellationToken.None);
         var options = new KinesisStreamOptions { StreamName = stream, ReadInterval = TimeSpan.Zero, IdleReadInterval = TimeSpan.Zero, CheckpointInterval = TimeSpan.Zero };
         var receiver = new KinesisQueueReceiver(

@@ -5,7 +5,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using ChurnActors.Adapters;
 using ChurnActors.Adapters.Storage;
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Subscribers;
 using ChurnActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -62,7 +62,7 @@ public sealed class DispatchQueueTests
     [Fact]
     public void Honours_configured_quotas()
     {
-        var options = new DialerOptions { Connect = new ConnectOptions { RequestsPerSecond = 1, Burst = 2, MaxConcurrentCalls = 3 } };
+        var options = new DialerOptions { Quotas = new DialQuotas { RequestsPerSecond = 1, Burst = 2, MaxConcurrentCalls = 3 } };
         var queue = new DispatchQueue(options, Start);
         OfferMany(queue, 10);
 
@@ -166,7 +166,7 @@ public sealed class DispatchQueueTests
     [Fact]
     public void A_backing_off_call_frees_its_slot_for_others()
     {
-        var options = new DialerOptions { Connect = new ConnectOptions { MaxConcurrentCalls = 1 } };
+        var options = new DialerOptions { Quotas = new DialQuotas { MaxConcurrentCalls = 1 } };
         var queue = new DispatchQueue(options, Start);
         queue.Offer(Request("a", 2));
         queue.Offer(Request("b", 1));

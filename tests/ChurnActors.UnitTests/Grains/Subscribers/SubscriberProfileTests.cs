@@ -1,4 +1,4 @@
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Subscribers;
 using ChurnActors.Records;
@@ -502,7 +502,7 @@ public sealed class SubscriberProfileTests
             new SentimentRecord(engagement.Id, answeredAt, Msisdn, Cell, Tac, Vendor, IncidentType.CallDrop, 4, 10, 8, -2),
             Assert.Single(effects.Records.OfType<SentimentRecord>()));
 
-        Assert.Equal(new FeedbackView(engagement.Id, "contact-1", 4, answeredAt), Assert.Single(profile.State.Feedback));
+        Assert.Equal(new StoredFeedback(engagement.Id, "contact-1", 4, answeredAt), Assert.Single(profile.State.Feedback));
         var change = Assert.Single(profile.State.SentimentHistory);
         Assert.Equal((10, 8, engagement.Id), (change.Before, change.After, change.EngagementId));
     }

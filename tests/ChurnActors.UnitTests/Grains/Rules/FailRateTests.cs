@@ -1,7 +1,7 @@
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Options;
 
-namespace ChurnActors.UnitTests.Grains.Detection;
+namespace ChurnActors.UnitTests.Grains.Rules;
 
 public sealed class FailRateTests
 {

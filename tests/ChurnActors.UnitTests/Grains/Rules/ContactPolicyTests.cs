@@ -1,8 +1,8 @@
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Subscribers;
 
-namespace ChurnActors.UnitTests.Grains.Detection;
+namespace ChurnActors.UnitTests.Grains.Rules;
 
 public sealed class ContactPolicyTests
 {

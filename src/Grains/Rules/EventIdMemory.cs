@@ -1,4 +1,4 @@
-namespace ChurnActors.Grains.Detection;
+namespace ChurnActors.Grains.Rules;
 
 /// <summary>
 /// The event ids a subscriber has counted, each kept for as long as its event could still be counted

@@ -1,6 +1,6 @@
 using ChurnActors.Grains.Options;
 
-namespace ChurnActors.Grains.Detection;
+namespace ChurnActors.Grains.Rules;
 
 /// <summary>How an answer moves sentiment, and how sentiment recovers once the subscriber is left in peace.</summary>
 public sealed class SentimentRule(SentimentOptions options)

@@ -1,6 +1,6 @@
-using ChurnActors.Grains.Detection;
+using ChurnActors.Grains.Rules;
 
-namespace ChurnActors.UnitTests.Grains.Detection;
+namespace ChurnActors.UnitTests.Grains.Rules;
 
 public sealed class EventIdMemoryTests
 {

@@ -34,6 +34,28 @@ public enum EngagementStatus
 
 public static class EngagementStatuses
 {
+    /// <summary>
+    /// Every move an engagement may make (docs/design.md §4): the subscriber's rules check a move
+    /// here before making it, and nothing else changes a status.
+    /// </summary>
+    private static readonly Dictionary<EngagementStatus, EngagementStatus[]> Moves = new()
+    {
+        [EngagementStatus.Deferred] = [EngagementStatus.Pending, EngagementStatus.Cancelled, EngagementStatus.NoAnswer, EngagementStatus.Failed],
+        [EngagementStatus.Pending] = [EngagementStatus.Dialing, EngagementStatus.Deferred, EngagementStatus.Cancelled, EngagementStatus.NoAnswer, EngagementStatus.Failed],
+        [EngagementStatus.Dialing] = [EngagementStatus.Placed, EngagementStatus.Deferred, EngagementStatus.Cancelled, EngagementStatus.Answered, EngagementStatus.NoAnswer, EngagementStatus.Failed],
+        [EngagementStatus.Placed] = [EngagementStatus.Answered, EngagementStatus.NoAnswer, EngagementStatus.Failed],
+
+        // A late answer after a timeout is still the subscriber's real answer.
+        [EngagementStatus.NoAnswer] = [EngagementStatus.Answered],
+    };
+
+    /// <summary>Whether an engagement in <paramref name="status"/> may move to <paramref name="next"/>.</summary>
+    public static bool CanMoveTo(this EngagementStatus status, EngagementStatus next) =>
+        Moves.TryGetValue(status, out var allowed) && Array.IndexOf(allowed, next) >= 0;
+
+    /// <summary>The statuses a new engagement may start in: pending, or deferred to the calling hours.</summary>
+    public static bool CanStartIn(this EngagementStatus status) => status is EngagementStatus.Pending or EngagementStatus.Deferred;
+
     /// <summary>Still needs the system's attention: not yet answered, failed or cancelled.</summary>
     public static bool IsOpen(this EngagementStatus status) =>
         status is EngagementStatus.Deferred or EngagementStatus.Pending or EngagementStatus.Dialing or EngagementStatus.Placed;
@@ -51,37 +73,4 @@ public static class EngagementStatuses
         EngagementStatus.Suppressed => "suppressed",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown engagement status."),
     };
-}
-
-/// <summary>What the dispatcher needs to place one call.</summary>
-[GenerateSerializer, Immutable, Alias("churn.dial-request")]
-public sealed record DialRequest(
-    [property: Id(0)] string EngagementId,
-    [property: Id(1)] string Msisdn,
-    [property: Id(2)] IncidentType Type,
-    [property: Id(3)] string Cell,
-    [property: Id(4)] double FailRate,
-    [property: Id(5)] double Severity,
-    [property: Id(6)] DateTimeOffset DecidedAt);
-
-/// <summary>The subscriber's answer when the dispatcher asks to dial an engagement.</summary>
-[GenerateSerializer]
-public enum DialClearance
-{
-    /// <summary>Go ahead: the engagement is marked dialling.</summary>
-    Cleared = 0,
-
-    /// <summary>Do not dial: the engagement is closed, cancelled or unknown.</summary>
-    Withdrawn = 1,
-
-    /// <summary>Do not dial yet: outside the subscriber's calling hours.</summary>
-    NotNow = 2,
-}
-
-/// <summary>How a call ended without feedback.</summary>
-[GenerateSerializer]
-public enum CallEnd
-{
-    NoAnswer = 0,
-    Failed = 1,
 }

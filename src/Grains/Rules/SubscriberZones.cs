@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using PhoneNumbers;
 
-namespace ChurnActors.Grains.Detection;
+namespace ChurnActors.Grains.Rules;
 
 /// <summary>Time zones of a number, derived from its country (and area, where the numbering plan tells) with libphonenumber.</summary>
 public static class SubscriberZones

@@ -1,12 +1,12 @@
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Subscribers;
 
-namespace ChurnActors.Grains.Detection;
+namespace ChurnActors.Grains.Rules;
 
 /// <summary>The verdict on an exceeded threshold: call now, call when the hours open, or not at all — always with a reason.</summary>
 public sealed record PolicyVerdict(bool Engage, EngagementStatus Status, string Reason, DateTimeOffset? DueAt);
 
-/// <summary>Whether the operator may engage a subscriber whose threshold was exceeded (SPEC §3).</summary>
+/// <summary>Whether the operator may engage a subscriber whose threshold was exceeded (docs/design.md §3).</summary>
 public sealed class ContactPolicy(ContactPolicyOptions options)
 {
     internal static readonly TimeSpan CapPeriod = TimeSpan.FromDays(30);

@@ -1,4 +1,4 @@
-namespace ChurnActors.Grains.Detection;
+namespace ChurnActors.Grains.Rules;
 
 /// <summary>A type's fail rate over its window and whether it exceeds the threshold (strictly, on enough sessions).</summary>
 public readonly record struct FailRate(int Sessions, int Failures, double Rate, double Threshold, bool Exceeded)

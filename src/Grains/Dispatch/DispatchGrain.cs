@@ -5,17 +5,17 @@ using Microsoft.Extensions.Options;
 namespace ChurnActors.Grains.Dispatch;
 
 /// <summary>
-/// One per Connect instance, so its quotas are never multiplied by silos. Holds no durable state of
+/// One per contact-centre instance, so its quotas are never multiplied by silos. Holds no durable state of
 /// its own: every engagement it holds is durable in its subscriber's outbox and offered again if this
 /// activation is lost, and the subscriber clears each call before it is placed.
 /// </summary>
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed partial class ConnectDispatchGrain(
+public sealed partial class DispatchGrain(
     IOutboundDialer dialer,
     IOptions<DialerOptions> options,
     GrainReferences references,
     TimeProvider time,
-    ILogger<ConnectDispatchGrain> logger) : Grain, IConnectDispatchGrain
+    ILogger<DispatchGrain> logger) : Grain, IDispatchGrain
 {
     internal static readonly TimeSpan PumpPeriod = TimeSpan.FromMilliseconds(200);
 
@@ -54,7 +54,7 @@ public sealed partial class ConnectDispatchGrain(
     }
 
     public Task<DispatchSnapshot> GetSnapshotAsync() => Task.FromResult(new DispatchSnapshot(
-        _queue.Waiting, _queue.InFlight, _placed, _failed, _timedOut, options.Value.Connect.MaxConcurrentCalls));
+        _queue.Waiting, _queue.InFlight, _placed, _failed, _timedOut, options.Value.Quotas.MaxConcurrentCalls));
 
     private Task PumpAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-namespace ChurnActors.Grains.Detection;
+namespace ChurnActors.Grains.Rules;
 
 /// <summary>
 /// One incident type's sliding window of OK/FAIL counts in per-minute buckets of event time, kept in
@@ -11,7 +11,7 @@ public sealed class IncidentWindow
     /// <summary>How far ahead of now an event's time may be, in whole minutes (the window keeps a slot for each).</summary>
     private const int FutureMinutes = 5;
 
-    /// <summary>How far ahead of now an event's time may be (SPEC §2).</summary>
+    /// <summary>How far ahead of now an event's time may be (docs/design.md §2).</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(FutureMinutes);
 
     [Id(0)]

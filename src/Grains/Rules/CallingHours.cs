@@ -1,6 +1,6 @@
 using ChurnActors.Grains.Options;
 
-namespace ChurnActors.Grains.Detection;
+namespace ChurnActors.Grains.Rules;
 
 /// <summary>
 /// The daily window in which a subscriber may be called, in local time. A number whose plan spans

@@ -1,0 +1,37 @@
+using ChurnActors.Configuration;
+using ChurnActors.Grains.Archive;
+using ChurnActors.Grains.Options;
+using ChurnActors.Grains.Stats;
+using ChurnActors.Grains.Subscribers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ChurnActors.Grains;
+
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// The rules every grain of a silo decides by, validated when the host starts (<c>Churn:Detection</c>,
+    /// <c>Churn:ContactPolicy</c>, <c>Churn:Sentiment</c>, <c>Churn:Dialer</c>, <c>Churn:Archive</c>), and
+    /// the services the grains share. The dialer, the lake and the record stream come from their modules.
+    /// </summary>
+    public static IServiceCollection AddChurnGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<DetectionOptions>(configuration, DetectionOptions.Section);
+        services.AddValidatedOptions<ContactPolicyOptions>(configuration, ContactPolicyOptions.Section);
+        services.AddValidatedOptions<SentimentOptions>(configuration, SentimentOptions.Section);
+        services.AddValidatedOptions<DialerOptions>(configuration, DialerOptions.Section);
+        services.AddValidatedOptions<ArchiveOptions>(configuration, ArchiveOptions.Section);
+        services.AddOptions<SubscriberWriteOptions>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SubscriberRules>();
+        services.AddSingleton<GrainReferences>();
+        services.AddSingleton<UnwrittenSubscribers>();
+        services.AddSingleton<ChurnCounters>();
+        services.TryAddSingleton<IRecordPublisher, StreamRecordPublisher>();
+        services.AddHostedService<StatsReporter>();
+        return services;
+    }
+}
