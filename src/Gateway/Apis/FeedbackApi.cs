@@ -149,7 +149,7 @@ public static class FeedbackApi
             return null;
         }
 
-        if (body.Score is not { } score || score is < 1 or > 5)
+        if (body.Score is not { } score || !FeedbackReport.IsScore(score))
         {
             return Problems.Of(
                 StatusCodes.Status422UnprocessableEntity,

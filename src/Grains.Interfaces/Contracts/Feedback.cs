@@ -7,7 +7,13 @@ public sealed record FeedbackReport(
     [property: Id(1)] string EngagementId,
     [property: Id(2)] string Msisdn,
     [property: Id(3)] int Score,
-    [property: Id(4)] DateTimeOffset AnsweredAt);
+    [property: Id(4)] DateTimeOffset AnsweredAt)
+{
+    /// <summary>The digits the impact question takes: 1 (no impact) to 5 (very high impact).</summary>
+    public const int LowestScore = 1, HighestScore = 5;
+
+    public static bool IsScore(int score) => score is >= LowestScore and <= HighestScore;
+}
 
 [GenerateSerializer]
 public enum FeedbackOutcome

@@ -46,6 +46,7 @@ public sealed partial class SubscriberGrain(
     internal static readonly TimeSpan OutboxPeriod = TimeSpan.FromMinutes(1);
 
     private SubscriberProfile _profile = null!;
+    private RecordOutbox _outbox = null!;
 
     /// <summary>Whether the outbox reminder is registered; null until known, so the reminder table is asked once at most.</summary>
     private bool? _outboxReminderRegistered;
@@ -65,7 +66,14 @@ public sealed partial class SubscriberGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // A number never seen has no stored state yet; its rules still need to know whose they are.
+        if (store.State.Msisdn.Length == 0)
+        {
+            store.State.Msisdn = this.GetPrimaryKeyString();
+        }
+
         _profile = rules.ProfileOf(store.State);
+        _outbox = new RecordOutbox(store.State.UnpublishedRecords, rules.MaxOwedRecords);
         return Task.CompletedTask;
     }
 
@@ -149,27 +157,17 @@ public sealed partial class SubscriberGrain(
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
-    public Task<FeedbackResult> RecordFeedbackAsync(FeedbackReport feedback)
-    {
-        if (!_profile.IsKnown)
-        {
-            // Nothing to change for a number never seen; still say precisely why the answer is refused.
-            return Task.FromResult(feedback.Score is < 1 or > 5
-                ? new FeedbackResult(FeedbackOutcome.ScoreOutOfRange, $"score {feedback.Score} is outside 1–5", null)
-                : EngagementIds.BelongsTo(feedback.EngagementId, this.GetPrimaryKeyString())
-                    ? new FeedbackResult(FeedbackOutcome.UnknownEngagement, $"engagement {feedback.EngagementId} is not known for this number", null)
-                    : new FeedbackResult(FeedbackOutcome.NumberMismatch, $"engagement {feedback.EngagementId} does not belong to this number", null));
-        }
-
-        return ChangeAsync((now, effects) => _profile.ApplyFeedback(feedback, now, effects));
-    }
+    // For a number never seen the profile refuses the answer, saying why, before it changes anything:
+    // nothing to write, and no state made for a number nobody engaged.
+    public Task<FeedbackResult> RecordFeedbackAsync(FeedbackReport feedback) =>
+        _profile.IsKnown
+            ? ChangeAsync((now, effects) => _profile.ApplyFeedback(feedback, now, effects))
+            : Task.FromResult(_profile.ApplyFeedback(feedback, time.GetUtcNow(), new ProfileEffects()));
 
     public Task<FeedbackResult> RecordNoInputAsync(string contactId, string engagementId) =>
         _profile.IsKnown
             ? ChangeAsync((now, effects) => _profile.ApplyNoInput(contactId, engagementId, now, effects))
-            : Task.FromResult(EngagementIds.BelongsTo(engagementId, this.GetPrimaryKeyString())
-                ? new FeedbackResult(FeedbackOutcome.UnknownEngagement, $"engagement {engagementId} is not known for this number", null)
-                : new FeedbackResult(FeedbackOutcome.NumberMismatch, $"engagement {engagementId} does not belong to this number", null));
+            : Task.FromResult(_profile.ApplyNoInput(contactId, engagementId, time.GetUtcNow(), new ProfileEffects()));
 
     public Task<SubscriberView?> GetViewAsync() =>
         Task.FromResult(_profile.IsKnown ? _profile.ToView(time.GetUtcNow()) : null);
@@ -222,12 +220,17 @@ public sealed partial class SubscriberGrain(
     {
         // A subscriber owing many records to the lake sends them before taking anything new; if they
         // cannot go, the caller is refused now, with nothing changed, and tries again later.
-        if (store.State.UnpublishedRecords.Count >= rules.MaxOwedRecords)
+        if (_outbox.IsFull)
         {
             await EnterAfterWriteAsync();
             try
             {
-                await PublishOwedAsync();
+                if (await SendRecordsAsync([]) is { } failure)
+                {
+                    throw new RecordsPendingException(
+                        $"{_outbox.Count} records of subscriber {Msisdns.Mask(store.State.Msisdn)} could not be sent to the data lake yet; nothing was changed, try again later.",
+                        failure);
+                }
             }
             finally
             {
@@ -336,63 +339,49 @@ public sealed partial class SubscriberGrain(
             await references.Cell(cell).RecordSentimentAsync(store.State.Msisdn, change, at);
         }
 
-        var owed = store.State.UnpublishedRecords;
-        if (effects.Records.Count > 0 || owed.Count > 0)
+        if (await SendRecordsAsync(effects.Records) is { } failure)
         {
-            // The state's list is changed only once the stream has answered: a write made meanwhile by an
-            // interleaved call must not store as owed what is being sent.
-            var hadOwed = owed.Count > 0;
-            ChurnRecord[] sending = [.. owed, .. effects.Records];
-            try
-            {
-                await records.PublishAsync(store.State.Msisdn, new RecordBatch(sending));
-                owed.Clear();
-                if (hadOwed)
-                {
-                    await WriteAsync();
-                }
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                // The change is written and acknowledged; the records the stream did not take are kept
-                // with it and sent later (with the next change, or by the outbox reminder).
-                owed.Clear();
-                owed.AddRange(sending.Skip(Published(exception)));
-                await WriteAsync();
-                LogRecordsKept(logger, owed.Count, Msisdns.Mask(store.State.Msisdn), exception);
-            }
+            // The change is written and acknowledged; the records the stream did not take are kept
+            // with it and sent later (with the next change, or by the outbox reminder).
+            LogRecordsKept(logger, _outbox.Count, Msisdns.Mask(store.State.Msisdn), failure);
         }
 
         await KeepOutboxReminderAsync();
     }
 
-    private async Task PublishOwedAsync()
+    /// <summary>
+    /// Publishes what the subscriber owes the lake and then <paramref name="fresh"/>; the outbox keeps
+    /// what the stream did not take, and the state is written when that changed what is owed. Returns
+    /// why the stream refused, or null when it took everything. Runs after a write (one call at a time):
+    /// the owed list changes only once the stream has answered, so a write an interleaved call makes
+    /// meanwhile never stores as owed what is being sent, nor forgets it.
+    /// </summary>
+    private async Task<Exception?> SendRecordsAsync(IReadOnlyList<ChurnRecord> fresh)
     {
-        var owed = store.State.UnpublishedRecords;
-        if (owed.Count == 0)
+        var sending = _outbox.ToSend(fresh);
+        if (sending.Length == 0)
         {
-            return;
+            return null;
         }
 
+        Exception? failure = null;
+        var published = sending.Length;
         try
         {
-            await records.PublishAsync(store.State.Msisdn, new RecordBatch([.. owed]));
+            await records.PublishAsync(store.State.Msisdn, new RecordBatch(sending));
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            if (Published(exception) is > 0 and var published)
-            {
-                owed.RemoveRange(0, published);
-                await WriteAsync();
-            }
-
-            throw new RecordsPendingException(
-                $"{owed.Count} records of subscriber {Msisdns.Mask(store.State.Msisdn)} could not be sent to the data lake yet; nothing was changed, try again later.",
-                exception);
+            failure = exception;
+            published = exception is RecordsNotPublishedException partly ? partly.Published : 0;
         }
 
-        owed.Clear();
-        await WriteAsync();
+        if (_outbox.Settle(sending, published))
+        {
+            await WriteAsync();
+        }
+
+        return failure;
     }
 
     /// <summary>
@@ -445,13 +434,10 @@ public sealed partial class SubscriberGrain(
         }
     }
 
-    /// <summary>How many records, from the first, a failed publish did put on the stream.</summary>
-    private static int Published(Exception exception) => exception is RecordsNotPublishedException partly ? partly.Published : 0;
-
     /// <summary>The reminder runs while any engagement is open or records are owed to the lake, and only then.</summary>
     private async Task KeepOutboxReminderAsync()
     {
-        var wanted = _profile.HasOpenEngagements || store.State.UnpublishedRecords.Count > 0;
+        var wanted = _profile.HasOpenEngagements || _outbox.Count > 0;
         if (_outboxReminderRegistered is null && !wanted && store.State.Engagements.Count == 0)
         {
             // A subscriber never engaged never had a reminder: no need to ask the reminder table.

@@ -196,9 +196,9 @@ public sealed class SubscriberProfile(
     /// <summary>Validates an answer against its engagement and, if it holds, moves sentiment.</summary>
     public FeedbackResult ApplyFeedback(FeedbackReport feedback, DateTimeOffset now, ProfileEffects effects)
     {
-        if (feedback.Score is < 1 or > 5)
+        if (!FeedbackReport.IsScore(feedback.Score))
         {
-            return new FeedbackResult(FeedbackOutcome.ScoreOutOfRange, $"score {feedback.Score} is outside 1–5", null);
+            return new FeedbackResult(FeedbackOutcome.ScoreOutOfRange, $"score {feedback.Score} is outside {FeedbackReport.LowestScore}–{FeedbackReport.HighestScore}", null);
         }
 
         if (!EngagementIds.BelongsTo(feedback.EngagementId, state.Msisdn))
