@@ -1,16 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using ChurnActors.Adapters.Aws;
 
 namespace ChurnActors.Adapters.Archive;
 
 /// <summary><c>Churn:Archive:S3</c>: the bucket the data lake is written to.</summary>
-public sealed class S3ArchiveOptions : IValidatableObject
+public sealed class S3ArchiveOptions : AwsEndpointOptions, IValidatableObject
 {
     public const string Section = "Churn:Archive:S3";
-
-    /// <summary>A local S3-compatible server; unset on AWS, where <see cref="Region"/> picks the endpoint.</summary>
-    public Uri? ServiceUrl { get; set; }
-
-    public string? Region { get; set; }
 
     public string? Bucket { get; set; }
 
@@ -24,9 +20,9 @@ public sealed class S3ArchiveOptions : IValidatableObject
             yield return new ValidationResult("is required when Churn:Archive:Provider is S3", [$"{Section}:Bucket"]);
         }
 
-        if (ServiceUrl is null && string.IsNullOrWhiteSpace(Region))
+        foreach (var problem in ValidateEndpoint(Section, "S3"))
         {
-            yield return new ValidationResult("is required for S3 on AWS (or set ServiceUrl for a local server)", [$"{Section}:Region"]);
+            yield return problem;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChurnActors.Adapters.Aws;
 using Microsoft.Extensions.Options;
 
 namespace ChurnActors.Adapters.Kinesis;
@@ -7,14 +8,9 @@ namespace ChurnActors.Adapters.Kinesis;
 /// <c>Churn:Streams:Kinesis</c>: the two streams of the cluster — probe events, written by the probe
 /// system, and records, written and read by the silos — and their checkpoints.
 /// </summary>
-public sealed class KinesisStreamsOptions : IValidatableObject
+public sealed class KinesisStreamsOptions : AwsEndpointOptions, IValidatableObject
 {
     public const string Section = "Churn:Streams:Kinesis";
-
-    /// <summary>A local wire-compatible server (kinesalite); unset on AWS, where <see cref="Region"/> picks the endpoint.</summary>
-    public Uri? ServiceUrl { get; set; }
-
-    public string? Region { get; set; }
 
     public string ProbeStream { get; set; } = "churn-probe-events";
 
@@ -39,9 +35,9 @@ public sealed class KinesisStreamsOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (ServiceUrl is null && string.IsNullOrWhiteSpace(Region))
+        foreach (var problem in ValidateEndpoint(Section, "Kinesis"))
         {
-            yield return new ValidationResult("is required for Kinesis on AWS (or set ServiceUrl for a local server)", [$"{Section}:Region"]);
+            yield return problem;
         }
 
         foreach (var (key, stream) in new[] { (nameof(ProbeStream), ProbeStream), (nameof(RecordStream), RecordStream) })

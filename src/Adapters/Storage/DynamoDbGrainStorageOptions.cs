@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChurnActors.Adapters.Aws;
 using Microsoft.Extensions.Options;
 
 namespace ChurnActors.Adapters.Storage;
@@ -7,14 +8,9 @@ namespace ChurnActors.Adapters.Storage;
 /// <c>Churn:Storage:DynamoDb</c>: the DynamoDB every grain storage of the silo (and the stream
 /// checkpoints) is on, and the table the grain state is kept in.
 /// </summary>
-public sealed class DynamoDbStorageOptions : IValidatableObject
+public sealed class DynamoDbStorageOptions : AwsEndpointOptions, IValidatableObject
 {
     public const string Section = "Churn:Storage:DynamoDb";
-
-    /// <summary>A local wire-compatible server (dynalite); unset on AWS, where <see cref="Region"/> picks the endpoint.</summary>
-    public Uri? ServiceUrl { get; set; }
-
-    public string? Region { get; set; }
 
     public string TableName { get; set; } = DynamoDbGrainStorageOptions.DefaultTableName;
 
@@ -23,9 +19,9 @@ public sealed class DynamoDbStorageOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (ServiceUrl is null && string.IsNullOrWhiteSpace(Region))
+        foreach (var problem in ValidateEndpoint(Section, "DynamoDb"))
         {
-            yield return new ValidationResult("is required for DynamoDb on AWS (or set ServiceUrl for a local server)", [$"{Section}:Region"]);
+            yield return problem;
         }
 
         if (!DynamoDbTables.IsTableName(TableName))

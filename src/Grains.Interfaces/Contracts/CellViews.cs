@@ -35,7 +35,18 @@ public sealed record StatsSnapshot(
     [property: Id(3)] IReadOnlyDictionary<string, long> EngagementsByStatus,
     [property: Id(4)] long CallsPlaced,
     [property: Id(5)] long FeedbackReceived,
-    [property: Id(6)] DateTimeOffset Since);
+    [property: Id(6)] DateTimeOffset Since)
+{
+    /// <summary>The counters <paramref name="totals"/> add up to since <paramref name="since"/>; statuses that net to nothing are left out.</summary>
+    public static StatsSnapshot Of(StatsDelta totals, DateTimeOffset since) => new(
+        totals.EventsAccepted,
+        totals.EventsRejected,
+        totals.EventsDuplicate,
+        totals.EngagementsByStatus.Where(e => e.Value != 0).ToDictionary(e => e.Key, e => e.Value),
+        totals.CallsPlaced,
+        totals.FeedbackReceived,
+        since);
+}
 
 /// <summary>A batch of counter changes one silo reports to the stats grain.</summary>
 [GenerateSerializer, Immutable, Alias("churn.stats-delta")]
@@ -45,4 +56,27 @@ public sealed record StatsDelta(
     [property: Id(2)] long EventsDuplicate,
     [property: Id(3)] IReadOnlyDictionary<string, long> EngagementsByStatus,
     [property: Id(4)] long CallsPlaced,
-    [property: Id(5)] long FeedbackReceived);
+    [property: Id(5)] long FeedbackReceived)
+{
+    public static readonly StatsDelta None = new(0, 0, 0, new Dictionary<string, long>(), 0, 0);
+
+    public bool IsEmpty => this is { EventsAccepted: 0, EventsRejected: 0, EventsDuplicate: 0, CallsPlaced: 0, FeedbackReceived: 0 } && EngagementsByStatus.Count == 0;
+
+    /// <summary>Both changes as one.</summary>
+    public StatsDelta Plus(StatsDelta other)
+    {
+        var byStatus = new Dictionary<string, long>(EngagementsByStatus, StringComparer.Ordinal);
+        foreach (var (status, moved) in other.EngagementsByStatus)
+        {
+            byStatus[status] = byStatus.GetValueOrDefault(status) + moved;
+        }
+
+        return new StatsDelta(
+            EventsAccepted + other.EventsAccepted,
+            EventsRejected + other.EventsRejected,
+            EventsDuplicate + other.EventsDuplicate,
+            byStatus,
+            CallsPlaced + other.CallsPlaced,
+            FeedbackReceived + other.FeedbackReceived);
+    }
+}

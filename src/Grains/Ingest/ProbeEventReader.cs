@@ -261,31 +261,13 @@ public static class ProbeEventReader
             : reader.ValueTextEquals("LOW_BITRATE"u8) ? IncidentType.LowBitrate
             : reader.ValueTextEquals("VIDEO_STALLING"u8) ? IncidentType.VideoStalling
             : null;
-        return type is not null || TryReadTypeText(ref reader, out type, out reason);
-    }
-
-    private static bool TryReadTypeText(ref Utf8JsonReader reader, out IncidentType? type, out string reason)
-    {
-        type = null;
-        if (!StrictJson.TryReadText(ref reader, "type", MaxWordLength, out var text, out reason) || text is null)
-        {
-            return reason.Length == 0;
-        }
-
-        if (text.Length == 0)
-        {
-            reason = "type must not be empty";
-            return false;
-        }
-
-        if (!IncidentTypes.TryParse(text, out var parsed))
-        {
-            reason = $"type '{Truncate(text)}' is unknown; expected CALL_DROP, CALL_QUALITY, LOW_BITRATE or VIDEO_STALLING";
-            return false;
-        }
-
-        type = parsed;
-        return true;
+        return type is not null || TryReadWord(
+            ref reader,
+            "type",
+            text => IncidentTypes.TryParse(text, out var parsed) ? parsed : (IncidentType?)null,
+            "CALL_DROP, CALL_QUALITY, LOW_BITRATE or VIDEO_STALLING",
+            out type,
+            out reason);
     }
 
     private static bool TryReadStatus(ref Utf8JsonReader reader, out bool? failed, out string reason)
@@ -295,29 +277,40 @@ public static class ProbeEventReader
             : reader.ValueTextEquals("OK"u8) ? false
             : reader.ValueTextEquals("FAIL"u8) ? true
             : null;
-        return failed is not null || TryReadStatusText(ref reader, out failed, out reason);
+        return failed is not null || TryReadWord(
+            ref reader,
+            "status",
+            text => string.Equals(text, "FAIL", StringComparison.OrdinalIgnoreCase) ? true
+                : string.Equals(text, "OK", StringComparison.OrdinalIgnoreCase) ? false
+                : null,
+            "OK or FAIL",
+            out failed,
+            out reason);
     }
 
-    private static bool TryReadStatusText(ref Utf8JsonReader reader, out bool? failed, out string reason)
+    /// <summary>
+    /// The slow path of a word field (type, status): any case, escapes undone; the word is read as text
+    /// and parsed, and an empty or unknown one refused with the words that are expected.
+    /// </summary>
+    private static bool TryReadWord<T>(ref Utf8JsonReader reader, string name, Func<string, T?> parse, string expected, out T? value, out string reason)
+        where T : struct
     {
-        failed = null;
-        if (!StrictJson.TryReadText(ref reader, "status", MaxWordLength, out var text, out reason) || text is null)
+        value = null;
+        if (!StrictJson.TryReadText(ref reader, name, MaxWordLength, out var text, out reason) || text is null)
         {
             return reason.Length == 0;
         }
 
         if (text.Length == 0)
         {
-            reason = "status must not be empty";
+            reason = $"{name} must not be empty";
             return false;
         }
 
-        failed = string.Equals(text, "FAIL", StringComparison.OrdinalIgnoreCase) ? true
-            : string.Equals(text, "OK", StringComparison.OrdinalIgnoreCase) ? false
-            : null;
-        if (failed is null)
+        value = parse(text);
+        if (value is null)
         {
-            reason = $"status '{Truncate(text)}' is unknown; expected OK or FAIL";
+            reason = $"{name} '{Truncate(text)}' is unknown; expected {expected}";
             return false;
         }
 

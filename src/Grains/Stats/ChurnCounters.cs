@@ -56,23 +56,6 @@ public sealed class ChurnCounters
             byStatus,
             Interlocked.Exchange(ref _callsPlaced, 0),
             Interlocked.Exchange(ref _feedbackReceived, 0));
-        return delta is { EventsAccepted: 0, EventsRejected: 0, EventsDuplicate: 0, CallsPlaced: 0, FeedbackReceived: 0 } && byStatus.Count == 0
-            ? null
-            : delta;
-    }
-
-    /// <summary>Puts back a drained delta that could not be delivered, so nothing counted is lost.</summary>
-    public void Restore(StatsDelta delta)
-    {
-        EventsAccepted((int)delta.EventsAccepted);
-        EventsRejected((int)delta.EventsRejected);
-        EventsDuplicate((int)delta.EventsDuplicate);
-        CallsPlaced((int)delta.CallsPlaced);
-        FeedbackReceived((int)delta.FeedbackReceived);
-        foreach (var (status, moved) in delta.EngagementsByStatus)
-        {
-            var index = Array.FindIndex(Enum.GetValues<EngagementStatus>(), s => s.ToWire() == status);
-            Interlocked.Add(ref _engagements[index], moved);
-        }
+        return delta.IsEmpty ? null : delta;
     }
 }

@@ -8,6 +8,9 @@ public sealed partial class StatsReporter(ChurnCounters counters, IGrainFactory 
 {
     internal static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
+    /// <summary>A report the stats grain did not take, sent again with the next.</summary>
+    private StatsDelta? _unreported;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period);
@@ -31,7 +34,9 @@ public sealed partial class StatsReporter(ChurnCounters counters, IGrainFactory 
 
     private async Task ReportAsync()
     {
-        if (counters.Drain() is not { } delta)
+        var drained = counters.Drain();
+        var delta = _unreported is { } kept ? (drained is null ? kept : kept.Plus(drained)) : drained;
+        if (delta is null)
         {
             return;
         }
@@ -39,10 +44,12 @@ public sealed partial class StatsReporter(ChurnCounters counters, IGrainFactory 
         try
         {
             await grains.GetGrain<IStatsGrain>(IStatsGrain.Key).AddAsync(delta);
+            _unreported = null;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            counters.Restore(delta);
+            // Kept for the next report, so nothing counted is lost.
+            _unreported = delta;
             LogReportFailed(logger, exception);
         }
     }
