@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChurnActors.Configuration;
 using ChurnActors.Gateway.Access;
 
 namespace ChurnActors.Gateway;
@@ -9,6 +10,7 @@ public sealed class GatewayOptions
     public const string Section = "Churn:Gateway";
 
     /// <summary>Shared with the Connect hook; signs every feedback request. Never logged.</summary>
+    [Redact]
     [Required(AllowEmptyStrings = false, ErrorMessage = "is required: the secret the Connect hook signs feedback with")]
     [MinLength(16, ErrorMessage = "must be at least 16 characters")]
     public string FeedbackSecret { get; set; } = "";
@@ -24,5 +26,5 @@ public sealed class GatewayOptions
     /// <summary>Who may use the ops page, the dashboard and the API.</summary>
     public AccessOptions Access { get; set; } = new();
 
-    public override string ToString() => $"FeedbackSecret=(redacted), MaxProbeBatch={MaxProbeBatch}, MaxProbeBodyBytes={MaxProbeBodyBytes}, Access=({Access})";
+    public override string ToString() => OptionsText.Describe(this);
 }

@@ -1,31 +1,12 @@
 using System.Security.Cryptography;
-using Amazon.DynamoDBv2;
-using Amazon.S3;
-using ChurnActors.Adapters;
-using ChurnActors.Adapters.Archive;
-using ChurnActors.Adapters.Aws;
-using ChurnActors.Adapters.Connect;
-using ChurnActors.Adapters.Kinesis;
-using ChurnActors.Adapters.Memory;
-using ChurnActors.Adapters.Storage;
 using ChurnActors.Configuration;
 using ChurnActors.Gateway;
 using ChurnActors.Gateway.Access;
 using ChurnActors.Gateway.Logging;
 using ChurnActors.Grains;
-using ChurnActors.Grains.Archive;
-using ChurnActors.Grains.Cells;
-using ChurnActors.Grains.Dispatch;
-using ChurnActors.Grains.Options;
-using ChurnActors.Grains.Stats;
-using ChurnActors.Grains.Subscribers;
-using ChurnActors.Records;
 using ChurnActors.Silo.Configuration;
 using ChurnActors.Silo.Health;
 using ChurnActors.Silo.Simulation;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace ChurnActors.Silo;
@@ -49,6 +30,7 @@ public static class ChurnSiloHost
         // Each module reads and validates its own section; a bad value stops the build naming its key.
         var clustering = ValidatedOptions.Load<ClusteringOptions>(configuration, ClusteringOptions.Section);
         ApplyEmbeddedDefaults(configuration, clustering);
+        builder.Services.AddSingleton(clustering);
 
         builder.UseOrleans(silo => silo
             .UseChurnClustering(clustering)
@@ -63,7 +45,8 @@ public static class ChurnSiloHost
             .AddChurnSimulator(configuration)
             .AddChurnDialer(configuration)
             .AddChurnGateway(configuration)
-            .AddDashboardMetrics();
+            .AddDashboardMetrics()
+            .AddSettingsReport();
 
         var app = builder.Build();
         app.MapChurnGateway();

@@ -15,6 +15,7 @@ public static class ArchiveSinkExtensions
     public static IServiceCollection AddS3Archive(this IServiceCollection services, IConfiguration configuration)
     {
         var options = ValidatedOptions.Load<S3ArchiveOptions>(configuration, S3ArchiveOptions.Section);
+        services.AddSingleton(options);
         services.TryAddSingleton<IAmazonS3>(_ => AwsClients.S3(options.ServiceUrl, options.Region));
         services.TryAddSingleton<IArchiveSink>(sp => new S3ArchiveSink(sp.GetRequiredService<IAmazonS3>(), options.Bucket!, options.KmsKeyId));
 
@@ -26,6 +27,7 @@ public static class ArchiveSinkExtensions
     public static IServiceCollection AddLocalDirectoryArchive(this IServiceCollection services, IConfiguration configuration)
     {
         var options = ValidatedOptions.Load<LocalDirectoryArchiveOptions>(configuration, LocalDirectoryArchiveOptions.Section);
+        services.AddSingleton(options);
         services.TryAddSingleton<IArchiveSink>(_ => new LocalDirectoryArchiveSink(options.Path));
         return services;
     }

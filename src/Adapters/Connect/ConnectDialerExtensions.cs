@@ -19,6 +19,7 @@ public static class ConnectDialerExtensions
     public static IServiceCollection AddConnectDialer(this IServiceCollection services, IConfiguration configuration)
     {
         var options = ValidatedOptions.Load<ConnectDialerOptions>(configuration, ConnectDialerOptions.Section);
+        services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.TryAddSingleton<IOutboundDialer>(sp => new ConnectDialer(

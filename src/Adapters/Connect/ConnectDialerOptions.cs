@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChurnActors.Adapters.Aws;
 
 namespace ChurnActors.Adapters.Connect;
 
@@ -6,20 +7,16 @@ namespace ChurnActors.Adapters.Connect;
 /// <c>Churn:Dialer:Connect</c>: the Amazon Connect instance calls are placed through. Its quotas,
 /// in the same section, are the dispatcher's (<see cref="Grains.Options.DialQuotas"/>).
 /// </summary>
-public sealed class ConnectDialerOptions : IValidatableObject
+public sealed class ConnectDialerOptions : AwsEndpointOptions, IValidatableObject
 {
     public const string Section = "Churn:Dialer:Connect";
-
-    /// <summary>A local stand-in; unset on AWS, where <see cref="Region"/> picks the endpoint.</summary>
-    public Uri? ServiceUrl { get; set; }
-
-    public string? Region { get; set; }
 
     public string? InstanceId { get; set; }
 
     public string? ContactFlowId { get; set; }
 
-    /// <summary>The instance's claimed number the subscriber sees calling.</summary>
+    /// <summary>The instance's claimed number the subscriber sees calling. A phone number: never logged whole.</summary>
+    [Redact]
     public string? SourcePhoneNumber { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -34,6 +34,7 @@ public static class DynamoDbGrainStorageExtensions
     public static ISiloBuilder AddDynamoDbGrainStorage(this ISiloBuilder builder, IConfiguration configuration, params string[] names)
     {
         var options = ValidatedOptions.Load<DynamoDbStorageOptions>(configuration, DynamoDbStorageOptions.Section);
+        builder.Services.AddSingleton(options);
         builder.Services.TryAddSingleton<IAmazonDynamoDB>(_ => AwsClients.DynamoDb(options.ServiceUrl, options.Region));
         foreach (var name in names)
         {

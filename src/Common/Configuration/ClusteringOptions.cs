@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Orleans;
 
 namespace ChurnActors.Configuration;
 
@@ -48,5 +49,7 @@ public sealed class ClusteringOptions : IValidatableObject
 
 public sealed class RedisClusteringOptions
 {
+    /// <summary>May hold the server's password: logged without it.</summary>
+    [RedactConnectionString]
     public string? ConnectionString { get; set; }
 }

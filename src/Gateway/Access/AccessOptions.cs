@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using ChurnActors.Configuration;
 
 namespace ChurnActors.Gateway.Access;
 
@@ -56,8 +57,7 @@ public sealed class AccessOptions : IValidatableObject
     public bool LetsIn(IPAddress? caller) =>
         OpenOnLoopback && caller is not null && IPAddress.IsLoopback(caller.IsIPv4MappedToIPv6 ? caller.MapToIPv4() : caller);
 
-    public override string ToString() =>
-        $"OpenOnLoopback={OpenOnLoopback}, User={User}, Password={(string.IsNullOrEmpty(Password) ? "(unset)" : "(redacted)")}";
+    public override string ToString() => OptionsText.Describe(this);
 
     private static byte[] Hash(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
 }

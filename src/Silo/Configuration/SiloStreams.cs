@@ -35,6 +35,7 @@ public static class SiloStreams
         }
 
         var kinesis = ValidatedOptions.Load<KinesisStreamsOptions>(configuration, KinesisStreamsOptions.Section);
+        silo.Services.AddSingleton(kinesis);
         if (ProviderChoice<StorageProvider>.Of(configuration, SiloStorage.Section) != StorageProvider.DynamoDb)
         {
             throw new OptionsValidationException(

@@ -1,5 +1,6 @@
 using ChurnActors.Silo;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ChurnActors.Tests.Silo;
@@ -149,6 +150,34 @@ public sealed class ConfigurationTests
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains(exception.Failures, f => f.StartsWith("Churn:Gateway:Access:Password", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_silo_reports_the_settings_of_the_modules_it_chose_and_never_a_secret_or_a_number()
+    {
+        var settings = Settings("Churn:Dialer:Provider", "Connect");
+        settings["Churn:Dialer:Connect:InstanceId"] = "instance-7";
+        settings["Churn:Dialer:Connect:ContactFlowId"] = "flow-7";
+        settings["Churn:Dialer:Connect:SourcePhoneNumber"] = "+441632960777";
+        settings["Churn:Dialer:Connect:Region"] = "eu-west-2";
+        settings["Churn:Gateway:FeedbackSecret"] = "a-feedback-secret-nobody-logs";
+        settings["Churn:Gateway:Access:Password"] = "an-operator-password-nobody-logs";
+        await using var app = ChurnSiloHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+
+        var sections = app.Services.GetRequiredService<ChurnActors.Silo.Configuration.SettingsReport>().Sections().ToDictionary(s => s.Section, s => s.Settings);
+        var all = string.Join("\n", sections.Select(s => $"{s.Key}: {s.Value}"));
+
+        Assert.Equal("Connect", sections["Churn:Dialer:Provider"]);
+        Assert.Contains("InstanceId=instance-7", sections["Churn:Dialer:Connect"], StringComparison.Ordinal);
+        Assert.Contains("SourcePhoneNumber=REDACTED", sections["Churn:Dialer:Connect"], StringComparison.Ordinal);
+        Assert.Contains("Path=data/lake", sections["Churn:Archive:LocalDirectory"], StringComparison.Ordinal);
+        Assert.DoesNotContain("Churn:Archive:S3", sections.Keys);
+        Assert.DoesNotContain("Churn:Storage:DynamoDb", sections.Keys);
+        Assert.Contains("Connect=(RequestsPerSecond=2, Burst=5, MaxConcurrentCalls=10)", sections["Churn:Dialer"], StringComparison.Ordinal);
+        foreach (var secret in new[] { "a-feedback-secret-nobody-logs", "an-operator-password-nobody-logs", "1632960777" })
+        {
+            Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
+        }
     }
 
     private static Dictionary<string, string?> Settings(string key, string value) => new()
