@@ -8,31 +8,20 @@ namespace ChurnActors;
 /// </summary>
 public static class Fnv1a
 {
-    public static uint Hash32(string text)
+    public static uint Hash32(string text) => Hash(text, 2166136261u, 16777619u);
+
+    public static ulong Hash64(string text) => Hash(text, 14695981039346656037UL, 1099511628211UL);
+
+    /// <summary>One width of FNV-1a: its offset basis and prime; the multiply wraps, as FNV's does.</summary>
+    private static T Hash<T>(string text, T offsetBasis, T prime)
+        where T : System.Numerics.IBinaryInteger<T>, System.Numerics.IUnsignedNumber<T>
     {
-        unchecked
+        var hash = offsetBasis;
+        foreach (var c in text)
         {
-            var hash = 2166136261u;
-            foreach (var c in text)
-            {
-                hash = (hash ^ c) * 16777619u;
-            }
-
-            return hash;
+            hash = (hash ^ T.CreateTruncating(c)) * prime;
         }
-    }
 
-    public static ulong Hash64(string text)
-    {
-        unchecked
-        {
-            var hash = 14695981039346656037UL;
-            foreach (var c in text)
-            {
-                hash = (hash ^ c) * 1099511628211UL;
-            }
-
-            return hash;
-        }
+        return hash;
     }
 }
