@@ -8,7 +8,7 @@ namespace ChurnActors.Grains.Subscribers;
 /// ahead of any new change's records, and past <paramref name="capacity"/> the subscriber takes no
 /// new change until they are sent, so its state stays bounded however long the lake is away.
 /// </summary>
-public sealed class RecordOutbox(List<ChurnRecord> owed, int capacity)
+public readonly struct RecordOutbox(List<ChurnRecord> owed, int capacity)
 {
     public int Count => owed.Count;
 

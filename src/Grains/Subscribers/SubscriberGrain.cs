@@ -46,7 +46,7 @@ public sealed partial class SubscriberGrain(
     internal static readonly TimeSpan OutboxPeriod = TimeSpan.FromMinutes(1);
 
     private SubscriberProfile _profile = null!;
-    private RecordOutbox _outbox = null!;
+    private RecordOutbox _outbox;
 
     /// <summary>Whether the outbox reminder is registered; null until known, so the reminder table is asked once at most.</summary>
     private bool? _outboxReminderRegistered;
