@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # A local cluster on loopback: redis-server (membership, reminders), dynalite (grain state, stream
-# checkpoints), kinesalite (the probe and record streams), s3rver (the data lake), three silos and a
-# gateway as its own process. The first silo runs the simulator, which writes its probe events to the
-# Kinesis probe stream as the probe system would. Ctrl-C stops everything.
+# checkpoints), kinesalite (the probe and record streams), s3rver (the data lake), three silos and
+# two gateways as processes of their own. The first silo runs the simulator, which writes its probe
+# events to the Kinesis probe stream as the probe system would. Ctrl-C stops everything.
 #
-#   ./scripts/local-cluster.sh      ops page and API: http://127.0.0.1:5080 (silos: 5091-5093)
+#   ./scripts/local-cluster.sh      ops page and API: http://127.0.0.1:5080 and :5081 (silos: 5091-5093)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ stop() {
   [ -n "$stopped" ] && return
   stopped=1
   echo "Stopping the local cluster"
-  # Silos and gateway first, while Redis and the stores they leave through are still up.
+  # Silos and gateways first, while Redis and the stores they leave through are still up.
   for pid in "${apps[@]}"; do kill "$pid" 2>/dev/null || true; done
   for _ in $(seq 1 30); do
     alive=0
@@ -64,7 +64,7 @@ export Churn__Archive__S3__Bucket=churn-lake
 export Churn__Gateway__FeedbackSecret=local-cluster-feedback-secret
 export Churn__Gateway__Access__OpenOnLoopback=true
 
-echo "Starting three silos and the gateway"
+echo "Starting three silos and two gateways"
 for i in 1 2 3; do
   # The first silo creates the streams and the checkpoint table; the others join once it is ready.
   if [ "$i" = 2 ]; then
@@ -74,9 +74,13 @@ for i in 1 2 3; do
   Churn__Simulator__Enabled=$([ "$i" = 1 ] && echo true || echo false) Urls=http://127.0.0.1:$((5090 + i)) \
     start apps "silo$i" dotnet src/Silo/bin/Release/net10.0/ChurnActors.Silo.dll --contentRoot "$PWD/src/Silo"
 done
-Churn__Clustering__GatewayPort=30001 Urls=http://127.0.0.1:5080 \
-  start apps gateway dotnet src/Gateway/bin/Release/net10.0/ChurnActors.Gateway.dll --contentRoot "$PWD/src/Gateway"
+# Two gateways, as behind a load balancer: either takes any request, and a replayed feedback request
+# is refused by both (the signatures they accepted live in the cluster).
+for g in 0 1; do
+  Urls=http://127.0.0.1:$((5080 + g)) \
+    start apps "gateway$((g + 1))" dotnet src/Gateway/bin/Release/net10.0/ChurnActors.Gateway.dll --contentRoot "$PWD/src/Gateway"
+done
 
-echo "Up: http://127.0.0.1:5080 (Ctrl-C to stop)"
+echo "Up: http://127.0.0.1:5080 and http://127.0.0.1:5081 (Ctrl-C to stop)"
 wait -n "${servers[@]}" "${apps[@]}" || true
 echo "A process of the cluster ended; see the logs above." >&2

@@ -1,39 +1,17 @@
-using System.Collections.Concurrent;
-
 namespace ChurnActors.Gateway;
 
 /// <summary>
-/// Remembers the signatures accepted within the signature tolerance, so a captured request cannot be
-/// sent again. Older entries are dropped: such a request fails the timestamp check anyway.
+/// Refuses a signed feedback request presented before, whichever gateway saw it first: the
+/// signatures live in the cluster (<see cref="IReplayGuardGrain"/>), not in this process, so any
+/// number of gateways can run behind the load balancer.
 /// </summary>
-public sealed class ReplayGuard(TimeProvider time)
+public sealed class ReplayGuard(IGrainFactory grains)
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
-    private DateTimeOffset _lastPurge = DateTimeOffset.MinValue;
-
-    /// <summary>True the first time a signature is presented; false for a replay.</summary>
-    public bool TryAccept(string signature)
+    /// <summary>True the first time a signature is presented in the cluster; false for a replay.</summary>
+    public Task<bool> TryAcceptAsync(string signature)
     {
-        var now = time.GetUtcNow();
-        Purge(now);
-        return _seen.TryAdd(signature.ToLowerInvariant(), now);
-    }
-
-    private void Purge(DateTimeOffset now)
-    {
-        if (now - _lastPurge < TimeSpan.FromSeconds(30))
-        {
-            return;
-        }
-
-        _lastPurge = now;
-        var horizon = now - (2 * FeedbackSignature.Tolerance);
-        foreach (var (signature, seenAt) in _seen)
-        {
-            if (seenAt < horizon)
-            {
-                _seen.TryRemove(signature, out _);
-            }
-        }
+        var normalized = signature.ToLowerInvariant();
+        var partition = Fnv1a.Hash32(normalized) % IReplayGuardGrain.Partitions;
+        return grains.GetGrain<IReplayGuardGrain>(partition).TryAcceptAsync(normalized);
     }
 }

@@ -109,6 +109,19 @@ public interface IStatsGrain : IGrainWithStringKey
     Task<StatsSnapshot> GetAsync();
 }
 
+/// <summary>
+/// One partition of the signatures of feedback requests accepted within the signature tolerance,
+/// cluster-wide: a captured request replayed to any gateway is refused.
+/// </summary>
+public interface IReplayGuardGrain : IGrainWithIntegerKey
+{
+    /// <summary>Partitions of the signatures, by their FNV-1a hash.</summary>
+    public const int Partitions = 16;
+
+    /// <summary>True the first time a signature is presented anywhere in the cluster; false for a replay.</summary>
+    Task<bool> TryAcceptAsync(string signature);
+}
+
 /// <summary>Drains one partition of the record stream into data-lake objects.</summary>
 public interface IArchiverGrain : IGrainWithStringKey
 {

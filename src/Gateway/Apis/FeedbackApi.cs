@@ -37,7 +37,7 @@ public static class FeedbackApi
             return Problems.Of(StatusCodes.Status413PayloadTooLarge, "feedback-too-large", "Body too large", $"A feedback body is at most {MaxBodyBytes} bytes.");
         }
 
-        if (Authenticate(request, body, options.Value.FeedbackSecret, replays, time.GetUtcNow()) is { } refused)
+        if (await AuthenticateAsync(request, body, options.Value.FeedbackSecret, replays, time.GetUtcNow()) is { } refused)
         {
             return refused;
         }
@@ -69,7 +69,7 @@ public static class FeedbackApi
         };
     }
 
-    private static ProblemHttpResult? Authenticate(HttpRequest request, byte[] body, string secret, ReplayGuard replays, DateTimeOffset now)
+    private static async Task<ProblemHttpResult?> AuthenticateAsync(HttpRequest request, byte[] body, string secret, ReplayGuard replays, DateTimeOffset now)
     {
         var timestampText = request.Headers[FeedbackSignature.TimestampHeader].ToString();
         var signature = request.Headers[FeedbackSignature.SignatureHeader].ToString();
@@ -102,7 +102,7 @@ public static class FeedbackApi
             return Problems.Of(StatusCodes.Status401Unauthorized, "bad-signature", "Bad signature", "The signature does not match the body and timestamp; check the shared feedback secret.");
         }
 
-        if (!replays.TryAccept(signature))
+        if (!await replays.TryAcceptAsync(signature))
         {
             return Problems.Of(StatusCodes.Status401Unauthorized, "replayed-request", "Replayed request", "This exact signed request was received before; sign each attempt anew.");
         }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ChurnActors.Tests.Silo;
+using ChurnActors.Tests.Support;
 
 namespace ChurnActors.Tests.Gateway;
 
@@ -152,6 +153,35 @@ public sealed class FeedbackApiTests(ChurnHost host)
     }
 
     [Fact]
+    public async Task A_request_replayed_to_another_gateway_is_refused_there_too()
+    {
+        var (msisdn, answered) = await AnsweredEngagementAsync();
+        var feedback = answered.Feedback.Single();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { contactId = feedback.ContactId, engagementId = feedback.EngagementId, msisdn, score = feedback.Score }, JsonSerializerOptions.Web);
+        var at = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await using var second = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["Churn:Clustering:GatewayPort"] = host.OrleansGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Churn:Clustering:ClusterId"] = ChurnHost.ClusterId,
+            ["Churn:Gateway:Access:Password"] = "a-second-gateway-password",
+        });
+
+        // The silo's own gateway takes it; the same signed request sent to the second gateway (a
+        // captured request, or the hook's retry landing on another task) is refused there, and the
+        // other way round for a request the second one took first.
+        var first = await host.PostSignedAsync(body, timestamp: at);
+        var replayElsewhere = await SendSignedAsync(second.Http, body, at);
+        var other = await SendSignedAsync(second.Http, body, at + 1);
+        var otherReplayed = await host.PostSignedAsync(body, timestamp: at + 1);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await ProblemAssert.IsProblemAsync(replayElsewhere, HttpStatusCode.Unauthorized, "replayed-request");
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        await ProblemAssert.IsProblemAsync(otherReplayed, HttpStatusCode.Unauthorized, "replayed-request");
+        await AssertUnchangedAsync(msisdn, answered);
+    }
+
+    [Fact]
     public async Task Feedback_for_an_engagement_not_yet_dialled_is_refused()
     {
         var msisdn = Probe.NewMsisdn();
@@ -186,5 +216,16 @@ public sealed class FeedbackApiTests(ChurnHost host)
         Assert.Equal(before.Feedback, after.Feedback);
         Assert.Equal(before.Engagements.Select(e => (e.EngagementId, e.Status)), after.Engagements.Select(e => (e.EngagementId, e.Status)));
         Assert.Equal(before.SentimentHistory.Count, after.SentimentHistory.Count);
+    }
+
+    private static Task<HttpResponseMessage> SendSignedAsync(HttpClient http, byte[] body, long at)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/connect/feedback")
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
+        };
+        message.Headers.Add(FeedbackSignature.TimestampHeader, at.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        message.Headers.Add(FeedbackSignature.SignatureHeader, FeedbackSignature.Compute(ChurnHost.FeedbackSecret, at, body));
+        return http.SendAsync(message);
     }
 }
