@@ -1,5 +1,6 @@
 using ChurnActors.Configuration;
 using ChurnActors.Grains.Archive;
+using ChurnActors.Grains.Dispatch;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Stats;
 using ChurnActors.Grains.Subscribers;
@@ -32,6 +33,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ChurnCounters>();
         services.TryAddSingleton<IRecordPublisher, StreamRecordPublisher>();
         services.AddHostedService<StatsReporter>();
+        services.AddHostedService<DispatcherKeeper>();
         return services;
     }
 }

@@ -5,21 +5,33 @@ using Microsoft.Extensions.Options;
 namespace ChurnActors.Grains.Dispatch;
 
 /// <summary>
-/// One per contact-centre instance, so its quotas are never multiplied by silos. Holds no durable state of
-/// its own: every engagement it holds is durable in its subscriber's outbox and offered again if this
-/// activation is lost, and the subscriber clears each call before it is placed.
+/// One per contact-centre instance, so its quotas are never multiplied by silos. Every engagement it
+/// holds is durable in its subscriber's outbox (offered again by the subscriber's reminder), and the
+/// subscriber clears each call before it is placed. So that a new activation, after this one's silo
+/// is lost, takes the queue up within seconds instead of a reminder period, it also keeps what it
+/// holds in state of its own (<see cref="DispatchState"/>): written behind, at the rate engagements
+/// are offered, placed and closed, one write in flight and the changes meanwhile in the next. An
+/// offer lost with the silo before its write is still offered again by its subscriber.
 /// </summary>
 [CollectionAgeLimit(AlwaysActive = true)]
 public sealed partial class DispatchGrain(
+    [PersistentState("dispatch", DispatchGrain.StorageName)] IPersistentState<DispatchState> store,
     IOutboundDialer dialer,
     IOptions<DialerOptions> options,
     GrainReferences references,
     TimeProvider time,
     ILogger<DispatchGrain> logger) : Grain, IDispatchGrain
 {
+    public const string StorageName = "dispatch";
+
+    /// <summary>Engagements kept in the state at most (about 150 bytes each, far below an item's 400 KB); more are held in memory only, and their subscribers' outboxes cover them.</summary>
+    internal const int MostKept = 2_000;
+
     internal static readonly TimeSpan PumpPeriod = TimeSpan.FromMilliseconds(200);
 
     private DispatchQueue _queue = null!;
+    private bool _unwritten;
+    private bool _writing;
     private long _placed;
     private long _failed;
     private long _timedOut;
@@ -28,8 +40,22 @@ public sealed partial class DispatchGrain(
     {
         _queue = new DispatchQueue(options.Value, time.GetUtcNow());
 
+        // What a lost activation held: placed calls keep their slots, the rest wait their turn again.
+        // One that was being dialled is cleared again and requested with the same ClientToken: one call.
+        var state = store.State;
+        foreach (var (engagementId, request) in state.Open)
+        {
+            _ = state.PlacedAt.TryGetValue(engagementId, out var placedAt) ? _queue.RestorePlaced(request, placedAt) : _queue.Offer(request);
+        }
+
+        if (state.Open.Count > 0)
+        {
+            LogTakenUp(logger, state.Open.Count, state.PlacedAt.Count);
+        }
+
         // Retries fall due and calls time out with nobody calling in: a timer drives those.
         this.RegisterGrainTimer(PumpAsync, new GrainTimerCreationOptions(PumpPeriod, PumpPeriod) { KeepAlive = true });
+        StartDials();
         return Task.CompletedTask;
     }
 
@@ -37,6 +63,12 @@ public sealed partial class DispatchGrain(
     {
         if (_queue.Offer(request))
         {
+            if (store.State.Open.Count < MostKept)
+            {
+                store.State.Open[request.EngagementId] = request;
+                Persist();
+            }
+
             StartDials();
         }
 
@@ -45,7 +77,9 @@ public sealed partial class DispatchGrain(
 
     public Task ReleaseAsync(string engagementId)
     {
-        if (_queue.Release(engagementId))
+        var heldSlot = _queue.Release(engagementId);
+        ForgetKept(engagementId);
+        if (heldSlot)
         {
             StartDials();
         }
@@ -61,11 +95,60 @@ public sealed partial class DispatchGrain(
         foreach (var expired in _queue.ExpireCalls(time.GetUtcNow()))
         {
             _timedOut++;
+            ForgetKept(expired.EngagementId);
             _ = ReportTimeoutAsync(expired);
+        }
+
+        // A write that failed is tried again here.
+        if (_unwritten)
+        {
+            Persist();
         }
 
         StartDials();
         return Task.CompletedTask;
+    }
+
+    /// <summary>An engagement this dispatcher no longer holds leaves its state.</summary>
+    private void ForgetKept(string engagementId)
+    {
+        if (store.State.Open.Remove(engagementId) | store.State.PlacedAt.Remove(engagementId))
+        {
+            Persist();
+        }
+    }
+
+    /// <summary>Writes the state behind: one write in flight; changes made meanwhile go in the next.</summary>
+    private void Persist()
+    {
+        _unwritten = true;
+        if (!_writing)
+        {
+            _ = WriteAsync();
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        _writing = true;
+        try
+        {
+            while (_unwritten)
+            {
+                _unwritten = false;
+                await store.WriteStateAsync();
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Kept in memory and written again on the next pump; the subscribers' outboxes cover the gap.
+            _unwritten = true;
+            LogWriteFailed(logger, exception);
+        }
+        finally
+        {
+            _writing = false;
+        }
     }
 
     /// <summary>
@@ -107,6 +190,7 @@ public sealed partial class DispatchGrain(
             // The subscriber could not answer (a storage fault, a timeout): nothing was dialled, so the
             // slot and token go back; its outbox offers the engagement again.
             _queue.Forget(request.EngagementId);
+            ForgetKept(request.EngagementId);
             LogClearanceFailed(logger, request.EngagementId, exception);
             StartDials();
             return;
@@ -115,6 +199,7 @@ public sealed partial class DispatchGrain(
         if (clearance != DialClearance.Cleared)
         {
             _queue.Forget(request.EngagementId);
+            ForgetKept(request.EngagementId);
             StartDials();
             return;
         }
@@ -136,6 +221,12 @@ public sealed partial class DispatchGrain(
             case DialResultKind.Placed:
                 _placed++;
                 _queue.Placed(request.EngagementId, now);
+                if (store.State.Open.ContainsKey(request.EngagementId))
+                {
+                    store.State.PlacedAt[request.EngagementId] = now;
+                    Persist();
+                }
+
                 LogPlaced(logger, request.EngagementId, Msisdns.Mask(request.Msisdn), result.ContactId!);
                 await ReportAsync(request, () => subscriber.OnCallPlacedAsync(request.EngagementId, result.ContactId!));
                 break;
@@ -145,6 +236,7 @@ public sealed partial class DispatchGrain(
             default:
                 _failed++;
                 _queue.Release(request.EngagementId);
+                ForgetKept(request.EngagementId);
                 var reason = result.Kind == DialResultKind.Retryable
                     ? $"gave up after {options.Value.MaxAttempts} attempts: {result.Reason}"
                     : result.Reason!;
@@ -171,6 +263,12 @@ public sealed partial class DispatchGrain(
     }
 
     private ISubscriberGrain Subscriber(DialRequest request) => references.Subscriber(request.Msisdn);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatcher took up {Open} engagements a lost activation held ({Placed} of them placed calls)")]
+    private static partial void LogTakenUp(ILogger logger, int open, int placed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dispatcher's state could not be written; it is kept in memory and written again shortly")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "How the call for engagement {EngagementId} went could not be reported to its subscriber; its outbox settles it")]
     private static partial void LogReportFailed(ILogger logger, string engagementId, Exception exception);

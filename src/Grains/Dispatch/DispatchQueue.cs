@@ -33,6 +33,23 @@ public sealed class DispatchQueue(DialerOptions options, DateTimeOffset now)
     }
 
     /// <summary>
+    /// Takes back a call a lost activation had placed: it holds its slot until its outcome, its
+    /// release or its timeout from <paramref name="placedAt"/>, as it did there. True if added.
+    /// </summary>
+    public bool RestorePlaced(DialRequest request, DateTimeOffset placedAt)
+    {
+        if (_known.ContainsKey(request.EngagementId))
+        {
+            return false;
+        }
+
+        var entry = new Entry(request) { PlacedAt = placedAt, Attempts = 1 };
+        _known[request.EngagementId] = entry;
+        SetPhase(entry, Phase.Placed);
+        return true;
+    }
+
+    /// <summary>
     /// The most severe engagement waiting, if a concurrent-call slot and a request token are free.
     /// It holds its slot and token from here: the slot until <see cref="Forget"/>, <see cref="TryScheduleRetry"/>,
     /// <see cref="Release"/> or its call times out; the token is given back if it is never dialled.

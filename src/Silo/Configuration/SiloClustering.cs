@@ -29,6 +29,10 @@ public static class SiloClustering
             options.ServiceId = clustering.ServiceId;
         });
         silo.UseRedisClustering(options => options.ConfigurationOptions = redis);
+
+        // A silo killed outright is declared dead after three missed probes of 2 s (Orleans' default
+        // is 5 s each): its grains, the dispatcher among them, start again elsewhere within seconds.
+        silo.Configure<ClusterMembershipOptions>(options => options.ProbeTimeout = TimeSpan.FromSeconds(2));
         silo.UseRedisReminderService(options => options.ConfigurationOptions = redis);
 
         // Orleans must be told the address others reach this silo at; on ECS (awsvpc) that is the task's own.

@@ -3,6 +3,7 @@ using ChurnActors.Adapters.Storage;
 using ChurnActors.Configuration;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Cells;
+using ChurnActors.Grains.Dispatch;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Subscribers;
 
@@ -16,7 +17,7 @@ public static class SiloStorage
 {
     public const string Section = "Churn:Storage";
 
-    private static readonly string[] StorageNames = [SubscriberGrain.StorageName, CellGrain.StorageName, ArchiverGrain.StorageName];
+    private static readonly string[] StorageNames = [SubscriberGrain.StorageName, CellGrain.StorageName, ArchiverGrain.StorageName, DispatchGrain.StorageName];
 
     public static ISiloBuilder AddChurnGrainStorage(this ISiloBuilder silo, IConfiguration configuration, ClusteringOptions clustering)
     {

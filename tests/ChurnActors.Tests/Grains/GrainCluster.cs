@@ -57,7 +57,7 @@ public sealed class GrainCluster : IAsyncLifetime
                 ["Churn:Dialer:Connect:MaxConcurrentCalls"] = "1000",
             }).Build();
 
-            foreach (var name in new[] { SubscriberGrain.StorageName, CellGrain.StorageName, ArchiverGrain.StorageName })
+            foreach (var name in new[] { SubscriberGrain.StorageName, CellGrain.StorageName, ArchiverGrain.StorageName, DispatchGrain.StorageName })
             {
                 silo.Services.AddGrainStorage(name, (_, _) => SharedStore.Instance);
             }

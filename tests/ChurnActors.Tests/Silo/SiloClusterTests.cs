@@ -94,8 +94,7 @@ public sealed class SiloClusterTests(RedisServer redis, DynamoDbServer dynamo, C
             await ChurnHost.EventuallyAsync(async () => (await management.GetHosts(onlyActive: true)).Count, count => count == 3, "three active silos");
 
             // 20 engagements at 2 calls a second: most are still waiting when the dispatcher's silo is
-            // stopped (gracefully: an in-process silo cannot be killed outright, but the dispatcher's
-            // queue is lost either way — it lives only in memory).
+            // stopped (gracefully; DispatcherFailoverTests kills one outright).
             var subscribers = Enumerable.Range(0, 20).Select(_ => Probe.NewMsisdn()).ToArray();
             await silos[0].Http.PostAsJsonAsync("/api/v1/probe-events", subscribers.SelectMany(m => Probe.BadExperience(m)).ToArray());
             await ChurnHost.EventuallyAsync(() => connect.RequestsAsync(instance), r => r.Count >= 3, "the first calls");
@@ -108,7 +107,8 @@ public sealed class SiloClusterTests(RedisServer redis, DynamoDbServer dynamo, C
             await lost.DisposeAsync();
             silos.Remove(lost);
 
-            // The subscribers' outbox reminders (on Redis, now on the surviving silos) offer what the lost dispatcher held.
+            // The new dispatcher takes the queue up from its state; the subscribers' outbox reminders (on
+            // Redis, now on the surviving silos) would offer anything it had not written.
             var requests = await ChurnHost.EventuallyAsync(
                 () => connect.RequestsAsync(instance),
                 r => r.Select(x => x.ClientToken).Distinct().Count() == subscribers.Length,

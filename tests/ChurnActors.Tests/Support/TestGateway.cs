@@ -21,6 +21,9 @@ public sealed class TestGateway : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The gateway's services: its Orleans client among them.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<TestGateway> StartAsync(IDictionary<string, string?> settings)
     {
         var all = new Dictionary<string, string?>

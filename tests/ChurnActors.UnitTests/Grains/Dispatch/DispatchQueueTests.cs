@@ -20,6 +20,27 @@ public sealed class DispatchQueueTests
     }
 
     [Fact]
+    public void A_placed_call_taken_up_from_a_lost_dispatcher_keeps_its_slot_until_its_timeout()
+    {
+        var options = new DialerOptions { Quotas = new DialQuotas { MaxConcurrentCalls = 2 } };
+        var queue = new DispatchQueue(options, Start);
+        var placedAt = Start.AddMinutes(-1);
+
+        Assert.True(queue.RestorePlaced(Request("placed", 0.9), placedAt));
+        Assert.False(queue.RestorePlaced(Request("placed", 0.9), placedAt));
+        Assert.False(queue.Offer(Request("placed", 0.9)));
+        queue.Offer(Request("waiting-1", 0.5));
+        queue.Offer(Request("waiting-2", 0.5));
+
+        // One slot is the restored call's: one more call may go, not two.
+        Assert.Equal(["waiting-1"], Drain(queue, Start).Select(r => r.EngagementId));
+        Assert.Equal(2, queue.InFlight);
+        Assert.Empty(queue.ExpireCalls(placedAt + options.CallTimeout - TimeSpan.FromSeconds(1)));
+        Assert.Equal(["placed"], queue.ExpireCalls(placedAt + options.CallTimeout).Select(r => r.EngagementId));
+        Assert.Equal(["waiting-2"], Drain(queue, Start.AddMinutes(5)).Select(r => r.EngagementId));
+    }
+
+    [Fact]
     public void Takes_at_most_the_burst_at_once_then_two_a_second()
     {
         var queue = new DispatchQueue(new DialerOptions(), Start);
