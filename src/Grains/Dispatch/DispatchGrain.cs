@@ -32,6 +32,7 @@ public sealed partial class DispatchGrain(
     private DispatchQueue _queue = null!;
     private bool _unwritten;
     private bool _writing;
+    private bool _writeFailing;
     private long _placed;
     private long _failed;
     private long _timedOut;
@@ -138,12 +139,19 @@ public sealed partial class DispatchGrain(
                 _unwritten = false;
                 await store.WriteStateAsync();
             }
+
+            _writeFailing = false;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // Kept in memory and written again on the next pump; the subscribers' outboxes cover the gap.
+            // Said once per outage, not on every try.
             _unwritten = true;
-            LogWriteFailed(logger, exception);
+            if (!_writeFailing)
+            {
+                _writeFailing = true;
+                LogWriteFailed(logger, exception);
+            }
         }
         finally
         {
