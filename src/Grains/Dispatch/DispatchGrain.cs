@@ -9,9 +9,9 @@ namespace ChurnActors.Grains.Dispatch;
 /// holds is durable in its subscriber's outbox (offered again by the subscriber's reminder), and the
 /// subscriber clears each call before it is placed. So that a new activation, after this one's silo
 /// is lost, takes the queue up within seconds instead of a reminder period, it also keeps what it
-/// holds in state of its own (<see cref="DispatchState"/>): written behind, at the rate engagements
-/// are offered, placed and closed, one write in flight and the changes meanwhile in the next. An
-/// offer lost with the silo before its write is still offered again by its subscriber.
+/// holds in state of its own (<see cref="DispatchState"/>): written behind, at most once a pump
+/// (<see cref="PumpPeriod"/>), with everything that changed since the last write. An offer lost with
+/// the silo before its write is still offered again by its subscriber's outbox reminder.
 /// </summary>
 [CollectionAgeLimit(AlwaysActive = true)]
 public sealed partial class DispatchGrain(
@@ -100,10 +100,11 @@ public sealed partial class DispatchGrain(
             _ = ReportTimeoutAsync(expired);
         }
 
-        // A write that failed is tried again here.
-        if (_unwritten)
+        // What changed since the last write goes in one write, at most one a pump: the state's cost stays
+        // the same however many engagements are offered, placed and closed in between.
+        if (_unwritten && !_writing)
         {
-            Persist();
+            _ = WriteAsync();
         }
 
         StartDials();
@@ -119,27 +120,16 @@ public sealed partial class DispatchGrain(
         }
     }
 
-    /// <summary>Writes the state behind: one write in flight; changes made meanwhile go in the next.</summary>
-    private void Persist()
-    {
-        _unwritten = true;
-        if (!_writing)
-        {
-            _ = WriteAsync();
-        }
-    }
+    /// <summary>The state changed: the next pump writes it (one write in flight; changes made meanwhile go in the next).</summary>
+    private void Persist() => _unwritten = true;
 
     private async Task WriteAsync()
     {
         _writing = true;
         try
         {
-            while (_unwritten)
-            {
-                _unwritten = false;
-                await store.WriteStateAsync();
-            }
-
+            _unwritten = false;
+            await store.WriteStateAsync();
             _writeFailing = false;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
