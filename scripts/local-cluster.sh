@@ -44,7 +44,7 @@ start() { # kind (servers|apps), name, command…
 
 echo "Starting the local AWS stand-ins and Redis"
 start servers redis redis-server --port 6390 --bind 127.0.0.1 --save "" --appendonly no
-start servers dynalite node tests/servers/node_modules/dynalite/cli.js --port 4567
+start servers dynalite node tests/servers/dynalite-server.mjs --port 4567
 start servers kinesalite node tests/servers/node_modules/kinesalite/cli.js --port 4569 --shardLimit 100 --createStreamMs 0
 mkdir -p "$state/s3"
 start servers s3rver node tests/servers/node_modules/s3rver/bin/s3rver.js --address 127.0.0.1 --port 4568 --directory "$state/s3" --configure-bucket churn-lake --silent

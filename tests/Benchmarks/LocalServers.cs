@@ -46,7 +46,7 @@ public sealed class LocalServers : IAsyncDisposable
         try
         {
             Directory.CreateDirectory(servers._s3Directory);
-            servers.DynamoDb = await servers.StartAsync(Path.Combine(modules, "dynalite", "cli.js"), "--port {port} --createTableMs 0 --deleteTableMs 0 --updateTableMs 0");
+            servers.DynamoDb = await servers.StartAsync(Path.Combine(repositoryRoot, "tests", "servers", "dynalite-server.mjs"), "--port {port} --createTableMs 0 --deleteTableMs 0 --updateTableMs 0");
             servers.Kinesis = await servers.StartAsync(Path.Combine(modules, "kinesalite", "cli.js"), "--port {port} --shardLimit 2000 --createStreamMs 0 --deleteStreamMs 0 --updateStreamMs 0");
             servers.S3 = await servers.StartAsync(Path.Combine(modules, "s3rver", "bin", "s3rver.js"), $"--address 127.0.0.1 --port {{port}} --directory \"{servers._s3Directory}\" --configure-bucket {Bucket} --silent");
             return servers;

@@ -19,7 +19,7 @@ public sealed partial class StorageOutageLogTests(Xunit.Abstractions.ITestOutput
     [Fact]
     public async Task Under_a_storage_outage_no_log_line_holds_a_full_phone_number_and_repeats_are_limited()
     {
-        await using var dynalite = await LocalServer.StartAsync("dynalite", "cli.js", "--port {port} --createTableMs 0");
+        await using var dynalite = await LocalServer.StartDynaliteAsync("--port {port} --createTableMs 0");
         var subscribers = Enumerable.Range(0, 20).Select(i => $"+4474009{70_000 + i:D5}").ToArray();
         await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string?>
         {

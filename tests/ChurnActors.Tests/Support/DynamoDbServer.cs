@@ -14,7 +14,7 @@ public sealed class DynamoDbServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await LocalServer.StartAsync("dynalite", "cli.js", "--port {port} --createTableMs 0 --deleteTableMs 0 --updateTableMs 0");
+        _server = await LocalServer.StartDynaliteAsync("--port {port} --createTableMs 0 --deleteTableMs 0 --updateTableMs 0");
         Client = AwsClients.DynamoDb(Url, "us-east-1");
     }
 

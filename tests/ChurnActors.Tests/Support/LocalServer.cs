@@ -50,6 +50,16 @@ public sealed class LocalServer : IAsyncDisposable
     public static Task<LocalServer> StartAsync(string package, string script, string arguments, int? port = null) =>
         StartScriptAsync(package, Repository.NodeModule(package, script), arguments, port);
 
+    /// <summary>
+    /// dynalite through tests/servers/dynalite-server.mjs, which keeps it up when a client goes away
+    /// mid-request (dynalite itself crashes then: the silos the tests kill outright did that).
+    /// </summary>
+    public static Task<LocalServer> StartDynaliteAsync(string arguments)
+    {
+        Repository.NodeModule("dynalite", "cli.js");
+        return StartStandInAsync("dynalite-server.mjs", arguments);
+    }
+
     /// <summary>Starts one of the project's own stand-ins under tests/servers.</summary>
     public static Task<LocalServer> StartStandInAsync(string script, string arguments) =>
         StartScriptAsync(script, Path.Combine(Repository.Root, "tests", "servers", script), arguments, null);
