@@ -6,12 +6,22 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.LeaseProviders;
 using Orleans.Streams;
 
 namespace ChurnActors.Adapters.Kinesis;
 
 public static class KinesisStreamExtensions
 {
+    /// <summary>How long a shard's lease lasts unrenewed: a dead silo's shards are free again after this.</summary>
+    public static readonly TimeSpan LeaseLength = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a silo renews the leases it holds (three tries within one lease's life).</summary>
+    public static readonly TimeSpan LeaseRenewPeriod = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often a silo short of its share tries to take leases.</summary>
+    public static readonly TimeSpan LeaseAcquisitionPeriod = TimeSpan.FromSeconds(2);
+
     /// <summary>Credentials local servers take: they check the signature's shape, not its key.</summary>
     private static readonly SigV4Credentials LocalCredentials = new("local", "local");
 
@@ -74,8 +84,22 @@ public static class KinesisStreamExtensions
             HealthStatus.Unhealthy,
             [HealthTags.Ready]));
 
+        // Shards go to silos by lease, beside the checkpoints: evenly (no silo more than its share,
+        // rounded up), moved when silos join or leave, and taken from a dead silo once its leases expire.
+        services.AddKeyedSingleton<ILeaseProvider>(name, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<KinesisStreamOptions>>().Get(name);
+            return new DynamoDbLeaseProvider(options.CheckpointStore!(sp), options.CheckpointTable, options.ServiceId, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DynamoDbLeaseProvider>>());
+        });
+
         builder.AddPersistentStreams(name, KinesisQueueAdapterFactory.Create, stream =>
         {
+            stream.UseLeaseBasedQueueBalancer(balancer => balancer.Configure(options =>
+            {
+                options.LeaseLength = LeaseLength;
+                options.LeaseRenewPeriod = LeaseRenewPeriod;
+                options.LeaseAcquisitionPeriod = LeaseAcquisitionPeriod;
+            }));
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             stream.ConfigurePullingAgent(agent => agent.Configure(options => options.MaxEventDeliveryTime = TimeSpan.FromDays(1)));
             configureStream?.Invoke(stream);

@@ -40,8 +40,8 @@ public sealed class KinesisClusterTests(RedisServer redis, DynamoDbServer dynamo
                 silos.Add(await SiloProcess.StartAsync(settings));
             }
 
-            // Each shard is claimed by one silo once the three have joined and the balancer has settled
-            // (the consistent ring decides which: with four shards, one silo may well hold most or all).
+            // Each shard is claimed by one silo once the three have joined and the lease balancer has
+            // settled, evenly: no silo holds more than its share rounded up, ceil(4 / 3) = 2.
             var owners = (await ChurnHost.EventuallyAsync(
                 async () =>
                 {
@@ -53,6 +53,7 @@ public sealed class KinesisClusterTests(RedisServer redis, DynamoDbServer dynamo
                 "the four shards claimed, unchanged for 3 s",
                 TimeSpan.FromSeconds(90))).After;
             Assert.All(owners.Values, owner => Assert.Contains(SiloPortOf(owner), silos.Select(s => s.SiloPort)));
+            Assert.All(owners.Values.GroupBy(SiloPortOf), held => Assert.True(held.Count() <= 2, $"one silo reads {held.Count()} of the 4 shards: {Describe(owners)}"));
 
             var putting = Task.Run(async () =>
             {
@@ -91,6 +92,8 @@ public sealed class KinesisClusterTests(RedisServer redis, DynamoDbServer dynamo
             }
 
             Assert.All(moved.Values, owner => Assert.Contains(SiloPortOf(owner), silos.Select(s => s.SiloPort)));
+            Assert.All(moved.Values.GroupBy(SiloPortOf), held => Assert.Equal(2, held.Count()));
+            Assert.True(takenOver <= TimeSpan.FromSeconds(15), $"the lost silo's shards were claimed {takenOver.TotalSeconds:F1} s after the kill");
             output.WriteLine($"Shards before: {Describe(owners)}; after: {Describe(moved)}. The killed silo's shards were claimed {takenOver.TotalSeconds:F1} s after the kill; all {events.Count} events counted once {recovered.TotalSeconds:F1} s after it.");
         }
         catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
