@@ -50,10 +50,24 @@ public sealed class DispatcherFailoverTests(RedisServer redis, DynamoDbServer dy
             var management = observer.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
             await ChurnHost.EventuallyAsync(async () => (await management.GetHosts(onlyActive: true)).Count, count => count == 3, "three active silos", TimeSpan.FromSeconds(60));
 
-            var subscribers = Enumerable.Range(0, 20).Select(_ => Probe.NewMsisdn()).ToArray();
+            var subscribers = Enumerable.Range(0, 30).Select(_ => Probe.NewMsisdn()).ToArray();
             using var posted = await silos[0].Http.PostAsJsonAsync("/api/v1/probe-events", subscribers.SelectMany(m => Probe.BadExperience(m)).ToArray());
             posted.EnsureSuccessStatusCode();
             await ChurnHost.EventuallyAsync(() => connect.RequestsAsync(instance), r => r.Count >= 3, "the first calls", TimeSpan.FromSeconds(30));
+
+            // Every subscriber has offered its engagement (its state is written before it offers), and the
+            // dispatcher's next pump (200 ms) has written them: what this test holds the dispatcher to. An
+            // offer younger than that at the kill is offered again by its subscriber's reminder instead.
+            foreach (var msisdn in subscribers)
+            {
+                await ChurnHost.EventuallyAsync(
+                    () => silos[0].Http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}", System.Text.Json.JsonSerializerOptions.Web),
+                    v => v?.Engagements is [{ Status: "pending" or "dialing" or "placed" }],
+                    "every engagement offered",
+                    TimeSpan.FromSeconds(30));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
 
             var statistics = await management.GetSimpleGrainStatistics();
             var dispatcherAt = statistics.Single(s => s.GrainType.Contains("DispatchGrain", StringComparison.Ordinal) && s.ActivationCount > 0).SiloAddress;
