@@ -1,4 +1,3 @@
-using ChurnActors.Grains.Subscribers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +8,7 @@ namespace ChurnActors.Grains.Dispatch;
 /// new activation starts on a surviving one and takes its queue up from its state — without waiting
 /// for the next subscriber to offer an engagement.
 /// </summary>
-public sealed partial class DispatcherKeeper(SubscriberRules rules, IGrainFactory grains, ILogger<DispatcherKeeper> logger) : BackgroundService
+public sealed partial class DispatcherKeeper(IOutboundDialer dialer, IGrainFactory grains, ILogger<DispatcherKeeper> logger) : BackgroundService
 {
     internal static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
 
@@ -22,7 +21,7 @@ public sealed partial class DispatcherKeeper(SubscriberRules rules, IGrainFactor
             {
                 try
                 {
-                    await grains.GetGrain<IDispatchGrain>(rules.DispatcherKey).GetSnapshotAsync().WaitAsync(Period, stoppingToken);
+                    await grains.GetGrain<IDispatchGrain>(dialer.DispatcherKey).GetSnapshotAsync().WaitAsync(Period, stoppingToken);
                 }
                 catch (Exception exception) when (exception is not OutOfMemoryException and not OperationCanceledException)
                 {

@@ -15,6 +15,7 @@ public sealed class ReplayGuardGrain(TimeProvider time) : Grain, IReplayGuardGra
     private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
     private DateTimeOffset _lastPurge = DateTimeOffset.MinValue;
 
+    /// <param name="signature">As the gateway normalized it (lower-case hex), which also picked this partition by it.</param>
     public Task<bool> TryAcceptAsync(string signature)
     {
         var now = time.GetUtcNow();
@@ -31,6 +32,6 @@ public sealed class ReplayGuardGrain(TimeProvider time) : Grain, IReplayGuardGra
             }
         }
 
-        return Task.FromResult(_seen.TryAdd(signature.ToLowerInvariant(), now));
+        return Task.FromResult(_seen.TryAdd(signature, now));
     }
 }
