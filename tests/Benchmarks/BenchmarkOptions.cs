@@ -66,8 +66,13 @@ public sealed record BenchmarkOptions(
     private static HashSet<string> OnlyOf(string value)
     {
         var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        return names.Except(Measurements).FirstOrDefault() is { } unknown
-            ? throw new ArgumentException($"--only: '{unknown}' is not a measurement; they are {string.Join(", ", Measurements)}.")
+        if (names.Except(Measurements).FirstOrDefault() is { } unknown)
+        {
+            throw new ArgumentException($"--only: '{unknown}' is not a measurement; they are {string.Join(", ", Measurements)}.");
+        }
+
+        return names.Contains("cost") && !names.Contains("dynamodb")
+            ? throw new ArgumentException("--only: cost prices the seed-style pipeline from what dynamodb measures; ask for dynamodb,cost.")
             : names;
     }
 

@@ -9,8 +9,8 @@ namespace ChurnActors.Grains.Dispatch;
 /// holds is durable in its subscriber's outbox (offered again by the subscriber's reminder), and the
 /// subscriber clears each call before it is placed. So that a new activation, after this one's silo
 /// is lost, takes the queue up within seconds instead of a reminder period, it also keeps what it
-/// holds in state of its own (<see cref="DispatchState"/>): written behind, at most once a pump
-/// (<see cref="PumpPeriod"/>), with everything that changed since the last write. An offer lost with
+/// holds in state of its own (<see cref="DispatchState"/>): written behind, at most once every
+/// <see cref="WriteEvery"/>, with everything that changed since the last write. An offer lost with
 /// the silo before its write is still offered again by its subscriber's outbox reminder.
 /// </summary>
 [CollectionAgeLimit(AlwaysActive = true)]
@@ -29,10 +29,19 @@ public sealed partial class DispatchGrain(
 
     internal static readonly TimeSpan PumpPeriod = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Least time between two writes of the state. The item holds the whole queue (a few hundred
+    /// engagements wait at Connect's 2 calls a second: tens of KB, tens of write units); written every
+    /// pump it cost more than the subscribers' own writes. An offer younger than this at a crash is
+    /// offered again by its subscriber's outbox reminder.
+    /// </summary>
+    internal static readonly TimeSpan WriteEvery = TimeSpan.FromSeconds(2);
+
     private DispatchQueue _queue = null!;
     private bool _unwritten;
     private bool _writing;
     private bool _writeFailing;
+    private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
     private long _placed;
     private long _failed;
     private long _timedOut;
@@ -93,17 +102,19 @@ public sealed partial class DispatchGrain(
 
     private Task PumpAsync(CancellationToken cancellationToken)
     {
-        foreach (var expired in _queue.ExpireCalls(time.GetUtcNow()))
+        var now = time.GetUtcNow();
+        foreach (var expired in _queue.ExpireCalls(now))
         {
             _timedOut++;
             ForgetKept(expired.EngagementId);
             _ = ReportTimeoutAsync(expired);
         }
 
-        // What changed since the last write goes in one write, at most one a pump: the state's cost stays
-        // the same however many engagements are offered, placed and closed in between.
-        if (_unwritten && !_writing)
+        // What changed since the last write goes in one write, at most one every WriteEvery: the state's
+        // cost stays the same however many engagements are offered, placed and closed in between.
+        if (_unwritten && !_writing && now - _lastWrite >= WriteEvery)
         {
+            _lastWrite = now;
             _ = WriteAsync();
         }
 
@@ -120,7 +131,7 @@ public sealed partial class DispatchGrain(
         }
     }
 
-    /// <summary>The state changed: the next pump writes it (one write in flight; changes made meanwhile go in the next).</summary>
+    /// <summary>The state changed: a pump writes it soon (one write in flight; changes made meanwhile go in the next).</summary>
     private void Persist() => _unwritten = true;
 
     private async Task WriteAsync()
