@@ -21,7 +21,7 @@ public sealed partial class StorageOutageLogTests(Xunit.Abstractions.ITestOutput
     {
         await using var dynalite = await LocalServer.StartDynaliteAsync("--port {port} --createTableMs 0");
         var subscribers = Enumerable.Range(0, 20).Select(i => $"+4474009{70_000 + i:D5}").ToArray();
-        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string?>
+        await using var silo = await ChurnProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Churn:Storage:Provider"] = "DynamoDb",
             ["Churn:Storage:DynamoDb:ServiceUrl"] = dynalite.Url.ToString(),

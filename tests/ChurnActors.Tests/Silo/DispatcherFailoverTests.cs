@@ -32,11 +32,11 @@ public sealed class DispatcherFailoverTests(RedisServer redis, DynamoDbServer dy
             ["AWS_SECRET_ACCESS_KEY"] = ConnectStandIn.Credentials.SecretAccessKey,
         };
 
-        await SiloProcess.WithSilosAsync(async silos =>
+        await ChurnProcess.WithSilosAsync(async silos =>
         {
             for (var i = 0; i < 3; i++)
             {
-                silos.Add(await SiloProcess.StartAsync(settings));
+                silos.Add(await ChurnProcess.StartAsync(settings));
             }
 
             // An Orleans client of the same cluster, to see where the dispatcher lives.

@@ -37,16 +37,16 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
             .ToArray();
         var answered = new bool[batches.Length];
 
-        await SiloProcess.WithSilosAsync(async silos =>
+        await ChurnProcess.WithSilosAsync(async silos =>
         {
-            var first = await SiloProcess.StartAsync(settings);
+            var first = await ChurnProcess.StartAsync(settings);
             silos.Add(first);
             var sending = SendAsync(first.Http, batches.Select(b => b.Select(e => e.Event)).ToArray(), answered, senders: 4);
 
             await ChurnHost.EventuallyAsync(() => Task.FromResult(answered.Count(a => a)), n => n >= batches.Length / 3, "a third of the batches answered", TimeSpan.FromSeconds(60));
             await first.KillAsync();
             await sending;
-            var second = await SiloProcess.StartAsync(settings);
+            var second = await ChurnProcess.StartAsync(settings);
             silos.Add(second);
             var acknowledged = await AssertAnsweredCountedThenResendAsync(second.Http, batches, answered, EventsPerSubscriber);
             output.WriteLine($"Killed with {answered.Count(a => a)} of {batches.Length} batches answered 202 ({acknowledged} events); every one counted after the restart, and all {subscribers.Length * EventsPerSubscriber} counted once after the resend.");
@@ -74,9 +74,9 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
             .ToArray();
         var answered = new bool[batches.Length];
 
-        await SiloProcess.WithSilosAsync(async silos =>
+        await ChurnProcess.WithSilosAsync(async silos =>
         {
-            var first = await SiloProcess.StartAsync(settings);
+            var first = await ChurnProcess.StartAsync(settings);
             silos.Add(first);
             var sending = SendAsync(first.Http, batches.Select(b => b.Select(e => e.Event)).ToArray(), answered, senders: 16);
 
@@ -92,7 +92,7 @@ public sealed class HttpIngestCrashTests(DynamoDbServer dynamo, Xunit.Abstractio
             output.WriteLine($"Killed with {answered.Count(a => a)} of {Batches} batches answered 202: {answeredCalls} subscriber calls answered, {writes} state writes made in all.");
             Assert.True(writes < answeredCalls, $"{writes} state writes for {answeredCalls} answered subscriber calls: no write served more than one call");
 
-            var second = await SiloProcess.StartAsync(settings);
+            var second = await ChurnProcess.StartAsync(settings);
             silos.Add(second);
             await AssertAnsweredCountedThenResendAsync(second.Http, batches, answered, Batches);
         });

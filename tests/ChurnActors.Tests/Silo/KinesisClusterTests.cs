@@ -32,12 +32,12 @@ public sealed class KinesisClusterTests(RedisServer redis, DynamoDbServer dynamo
         var producer = kinesis.Client();
         var subscribers = Enumerable.Range(0, 300).Select(_ => Probe.NewMsisdn()).ToArray();
         var events = subscribers.SelectMany(m => Enumerable.Range(0, 10).Select(i => KinesisProbes.Record(m, i))).OrderBy(_ => Random.Shared.Next()).ToList();
-        var silos = new List<SiloProcess>();
+        var silos = new List<ChurnProcess>();
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                silos.Add(await SiloProcess.StartAsync(settings));
+                silos.Add(await ChurnProcess.StartAsync(settings));
             }
 
             // Each shard is claimed by one silo once the three have joined and the lease balancer has

@@ -95,9 +95,9 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
 
         try
         {
-            await SiloProcess.WithSilosAsync(async silos =>
+            await ChurnProcess.WithSilosAsync(async silos =>
             {
-                var first = await SiloProcess.StartAsync(settings);
+                var first = await ChurnProcess.StartAsync(settings);
                 silos.Add(first);
 
                 // The producer keeps putting while the silo dies and comes back: 40 batches of 50, 100 ms apart.
@@ -116,7 +116,7 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
                 // Subscribers wrote what they counted behind: no checkpoint may be ahead of what they wrote.
                 var behind = await CheckpointsBehindWrittenStateAsync(settings, probeStream);
 
-                var second = await SiloProcess.StartAsync(settings);
+                var second = await ChurnProcess.StartAsync(settings);
                 silos.Add(second);
                 var ready = killedAt.Elapsed;
                 await putting;
@@ -232,7 +232,7 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
 
         Assert.NotEmpty(expected);
         var readOnly = new Dictionary<string, string?>(settings) { ["Churn:Streams:Provider"] = "Memory" };
-        await using var reader = await SiloProcess.StartAsync(readOnly);
+        await using var reader = await ChurnProcess.StartAsync(readOnly);
         foreach (var (msisdn, ids) in expected)
         {
             var written = await KinesisProbes.SessionsAsync(reader.Http, msisdn);

@@ -19,6 +19,21 @@ public sealed class ConnectStandIn : IAsyncLifetime
             "connect-standin.mjs",
             $"--port {{port}} --access-key {Credentials.AccessKeyId} --secret-key {Credentials.SecretAccessKey} --region {Region}");
 
+    /// <summary>
+    /// A stand-in of its own that also answers every contact it makes, through the project's Connect
+    /// hook, posting to <paramref name="gateways"/> in turn (see tests/servers/connect-standin.mjs).
+    /// </summary>
+    public static async Task<ConnectStandIn> StartAnsweringAsync(IEnumerable<Uri> gateways, TimeSpan answerAfter)
+    {
+        var standIn = new ConnectStandIn();
+        standIn._server = await LocalServer.StartStandInAsync(
+            "connect-standin.mjs",
+            $"--port {{port}} --access-key {Credentials.AccessKeyId} --secret-key {Credentials.SecretAccessKey} --region {Region} " +
+            $"--hook-gateways {string.Join(',', gateways.Select(g => g.ToString().TrimEnd('/')))} --feedback-secret {Silo.ChurnHost.FeedbackSecret} " +
+            $"--answer-after-ms {(int)answerAfter.TotalMilliseconds}");
+        return standIn;
+    }
+
     public async Task DisposeAsync()
     {
         if (_server is not null)
@@ -45,7 +60,26 @@ public sealed class ConnectStandIn : IAsyncLifetime
         var all = await http.GetFromJsonAsync<List<ConnectRequest>>("/requests", JsonSerializerOptions.Web);
         return all!.Where(r => r.InstanceId == instanceId).OrderBy(r => r.At).ToList();
     }
+
+    /// <summary>Every answer an answering stand-in handed to the hook, with each attempt and how the gateway took the last.</summary>
+    public async Task<List<ConnectAnswer>> AnswersAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Url };
+        return (await http.GetFromJsonAsync<List<ConnectAnswer>>("/answers", JsonSerializerOptions.Web))!;
+    }
 }
+
+/// <summary>One contact's answer through the hook: the digit (none for no input), each attempt, and the last attempt's status.</summary>
+public sealed record ConnectAnswer(
+    string EngagementId,
+    string ContactId,
+    string Destination,
+    int? Score,
+    List<HookAttempt> Attempts,
+    string Status,
+    string? SentimentAfter);
+
+public sealed record HookAttempt(long At, string Gateway, string Status, string? Reason);
 
 public sealed record ConnectRequest(
     long At,

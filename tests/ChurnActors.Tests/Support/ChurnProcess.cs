@@ -6,17 +6,18 @@ using ChurnActors.Tests.Silo;
 namespace ChurnActors.Tests.Support;
 
 /// <summary>
-/// A silo as its own process (the built <c>ChurnActors.Silo.dll</c>), so a test can kill it outright
-/// (SIGKILL: no shutdown, no flush, no last checkpoint) as a crash or a lost ECS task would.
+/// A silo or a gateway as its own process (the built <c>ChurnActors.Silo.dll</c> or
+/// <c>ChurnActors.Gateway.dll</c>), so a test can kill it outright (SIGKILL: no shutdown, no flush, no
+/// last checkpoint) as a crash or a lost ECS task would.
 /// </summary>
-public sealed class SiloProcess : IAsyncDisposable
+public sealed class ChurnProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly StreamWriter _log;
     private bool _closed;
 
-    private SiloProcess(Process process, Uri address, int siloPort)
+    private ChurnProcess(Process process, Uri address, int siloPort)
     {
         _process = process;
         Address = address;
@@ -32,7 +33,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>The Orleans silo-to-silo port: the silo's address in membership is 127.0.0.1:{port}.</summary>
+    /// <summary>The Orleans silo-to-silo port: the silo's address in membership is 127.0.0.1:{port} (0 for a gateway).</summary>
     public int SiloPort { get; }
 
     public HttpClient Http { get; }
@@ -60,15 +61,26 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(IDictionary<string, string?> settings)
+    /// <summary>Starts a silo and waits until it is ready.</summary>
+    public static Task<ChurnProcess> StartAsync(IDictionary<string, string?> settings) => StartAppAsync("Silo", new Dictionary<string, string?>
     {
-        var assembly = Path.Combine(Repository.Root, "src", "Silo", "bin", BuildConfiguration, "net10.0", "ChurnActors.Silo.dll");
+        ["Churn:Clustering:SiloPort"] = ChurnHost.FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Churn:Clustering:GatewayPort"] = ChurnHost.FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Churn:Simulator:Enabled"] = "false",
+    }, settings);
+
+    /// <summary>Starts a gateway (an Orleans client of the silos its settings name) and waits until it is ready.</summary>
+    public static Task<ChurnProcess> StartGatewayAsync(IDictionary<string, string?> settings) => StartAppAsync("Gateway", new Dictionary<string, string?>(), settings);
+
+    private static async Task<ChurnProcess> StartAppAsync(string app, IDictionary<string, string?> defaults, IDictionary<string, string?> settings)
+    {
+        var assembly = Path.Combine(Repository.Root, "src", app, "bin", BuildConfiguration, "net10.0", $"ChurnActors.{app}.dll");
         if (!File.Exists(assembly))
         {
             throw new InvalidOperationException($"{assembly} is missing: build the solution ({BuildConfiguration}) first; ./scripts/test.sh does.");
         }
 
-        var port = ChurnHost.FreePort();
+        var port = settings.TryGetValue("Urls", out var urls) && urls is not null ? new Uri(urls).Port : ChurnHost.FreePort();
         var start = new ProcessStartInfo("dotnet", $"\"{assembly}\"")
         {
             RedirectStandardOutput = true,
@@ -79,14 +91,11 @@ public sealed class SiloProcess : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["Urls"] = $"http://127.0.0.1:{port}",
-            ["Churn:Clustering:SiloPort"] = ChurnHost.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Churn:Clustering:GatewayPort"] = ChurnHost.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Churn:Gateway:FeedbackSecret"] = ChurnHost.FeedbackSecret,
             ["Churn:Gateway:Access:OpenOnLoopback"] = "true",
-            ["Churn:Simulator:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in defaults.Concat(settings))
         {
             all[key] = value;
         }
@@ -96,14 +105,14 @@ public sealed class SiloProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet for the silo.");
-        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), int.Parse(all["Churn:Clustering:SiloPort"]!, CultureInfo.InvariantCulture));
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet for the {app}.");
+        var silo = new ChurnProcess(process, new Uri($"http://127.0.0.1:{port}"), all.TryGetValue("Churn:Clustering:SiloPort", out var siloPort) ? int.Parse(siloPort!, CultureInfo.InvariantCulture) : 0);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The silo exited with code {process.ExitCode} before it was ready:\n{silo.Output}");
+                throw new InvalidOperationException($"The {app} exited with code {process.ExitCode} before it was ready:\n{silo.Output}");
             }
 
             try
@@ -121,7 +130,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         await silo.DisposeAsync();
-        throw new InvalidOperationException($"The silo was not ready within 90 s:\n{silo.Output}");
+        throw new InvalidOperationException($"The {app} was not ready within 90 s:\n{silo.Output}");
     }
 
     /// <summary>
@@ -129,9 +138,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// error that is not an assertion is raised again with every silo's output, and every silo is
     /// disposed at the end.
     /// </summary>
-    public static async Task WithSilosAsync(Func<List<SiloProcess>, Task> test)
+    public static async Task WithSilosAsync(Func<List<ChurnProcess>, Task> test)
     {
-        var silos = new List<SiloProcess>();
+        var silos = new List<ChurnProcess>();
         try
         {
             await test(silos);
