@@ -26,6 +26,11 @@ public static class GrainsServiceCollectionExtensions
         services.AddValidatedOptions<ArchiveOptions>(configuration, ArchiveOptions.Section);
         services.AddOptions<SubscriberWriteOptions>();
 
+        // A subscriber whose engagement waits for the dispatcher checks on it every 15 s (see
+        // SubscriberGrain.AwaitingDispatchPeriod); Orleans refuses periods under its minimum.
+        services.Configure<Orleans.Hosting.ReminderOptions>(options =>
+            options.MinimumReminderPeriod = options.MinimumReminderPeriod < SubscriberGrain.AwaitingDispatchPeriod ? options.MinimumReminderPeriod : SubscriberGrain.AwaitingDispatchPeriod);
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SubscriberRules>();
         services.AddSingleton<GrainReferences>();

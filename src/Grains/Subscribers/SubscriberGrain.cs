@@ -45,11 +45,19 @@ public sealed partial class SubscriberGrain(
     internal const string OutboxReminder = "engagement-outbox";
     internal static readonly TimeSpan OutboxPeriod = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The reminder's period while an engagement waits for the dispatcher (pending, or cleared and
+    /// not yet reported placed). The dispatcher writes what it holds at most every 2 s; an offer it
+    /// took just before its silo was lost is offered again by the next tick, so every waiting
+    /// engagement is back in the queue within about 30 s of any crash (docs/design.md §4).
+    /// </summary>
+    public static readonly TimeSpan AwaitingDispatchPeriod = TimeSpan.FromSeconds(15);
+
     private SubscriberProfile _profile = null!;
     private RecordOutbox _outbox;
 
-    /// <summary>Whether the outbox reminder is registered; null until known, so the reminder table is asked once at most.</summary>
-    private bool? _outboxReminderRegistered;
+    /// <summary>The outbox reminder's period as registered (zero: none); null until known, so the reminder table is asked once at most.</summary>
+    private TimeSpan? _outboxReminderPeriod;
 
     /// <summary>Changes made in memory, and how many of them the last completed write held (see <see cref="SubscriberWriteOptions"/>).</summary>
     private long _changes, _writtenChanges;
@@ -434,32 +442,37 @@ public sealed partial class SubscriberGrain(
         }
     }
 
-    /// <summary>The reminder runs while any engagement is open or records are owed to the lake, and only then.</summary>
+    /// <summary>
+    /// The reminder runs while any engagement is open or records are owed to the lake, and only then:
+    /// every <see cref="AwaitingDispatchPeriod"/> while an engagement waits for the dispatcher, every
+    /// <see cref="OutboxPeriod"/> otherwise.
+    /// </summary>
     private async Task KeepOutboxReminderAsync()
     {
-        var wanted = _profile.HasOpenEngagements || _outbox.Count > 0;
-        if (_outboxReminderRegistered is null && !wanted && store.State.Engagements.Count == 0)
+        var period = _profile.AwaitsDispatch ? AwaitingDispatchPeriod
+            : _profile.HasOpenEngagements || _outbox.Count > 0 ? OutboxPeriod
+            : TimeSpan.Zero;
+        if (_outboxReminderPeriod is null && period == TimeSpan.Zero && store.State.Engagements.Count == 0)
         {
             // A subscriber never engaged never had a reminder: no need to ask the reminder table.
-            _outboxReminderRegistered = false;
+            _outboxReminderPeriod = TimeSpan.Zero;
         }
 
-        if (_outboxReminderRegistered == wanted)
+        if (_outboxReminderPeriod == period)
         {
             return;
         }
 
-        var reminder = await this.GetReminder(OutboxReminder);
-        if (wanted && reminder is null)
+        if (period != TimeSpan.Zero)
         {
-            await this.RegisterOrUpdateReminder(OutboxReminder, OutboxPeriod, OutboxPeriod);
+            await this.RegisterOrUpdateReminder(OutboxReminder, period, period);
         }
-        else if (!wanted && reminder is not null)
+        else if (await this.GetReminder(OutboxReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
 
-        _outboxReminderRegistered = wanted;
+        _outboxReminderPeriod = period;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The last counted sessions of {Msisdn} could not be written as it deactivated; they are lost")]

@@ -23,8 +23,15 @@ public sealed class SubscriberProfile(
     internal const int KeptFeedback = 10;
     internal const int KeptSentimentChanges = 20;
 
-    /// <summary>A cleared engagement not reported placed within this time is offered to the dispatcher again.</summary>
-    internal static readonly TimeSpan DialingTimeout = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// A cleared engagement not reported placed within this time is offered to the dispatcher again. A
+    /// dispatcher that still holds it ignores the offer; a new one (its silo lost) clears it again and
+    /// requests it with the same ClientToken, so Connect rings once.
+    /// </summary>
+    internal static readonly TimeSpan DialingTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after its call timeout a placed call nobody reported on is closed here (the dispatcher reports first).</summary>
+    internal static readonly TimeSpan PlacedGrace = TimeSpan.FromMinutes(2);
 
     public SubscriberState State => state;
 
@@ -319,7 +326,7 @@ public sealed class SubscriberProfile(
                 case EngagementStatus.Dialing when now - engagement.StatusSince > DialingTimeout:
                     effects.Offer(engagement.ToDialRequest(state.Msisdn));
                     break;
-                case EngagementStatus.Placed when now - engagement.StatusSince > callTimeout + DialingTimeout:
+                case EngagementStatus.Placed when now - engagement.StatusSince > callTimeout + PlacedGrace:
                     Move(engagement, EngagementStatus.NoAnswer, "no call outcome reported", now, effects);
                     break;
             }
@@ -327,6 +334,9 @@ public sealed class SubscriberProfile(
     }
 
     public bool HasOpenEngagements => state.Engagements.Any(e => e.Status.IsOpen());
+
+    /// <summary>An engagement waits for the dispatcher: offered and not yet placed.</summary>
+    public bool AwaitsDispatch => state.Engagements.Any(e => e.Status is EngagementStatus.Pending or EngagementStatus.Dialing);
 
     /// <summary>When the next deferred engagement falls due, if any.</summary>
     public DateTimeOffset? NextDue => state.Engagements

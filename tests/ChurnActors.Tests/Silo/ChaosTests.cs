@@ -254,14 +254,21 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
             a => a.Count == requests.Select(r => r.ContactId).Where(c => c is not null).Distinct().Count() && a.All(x => x.Status != "pending"),
             "an answer handed to the hook for every contact",
             TimeSpan.FromMinutes(3));
-        var late = requests.GroupBy(r => r.Destination).Where(g => g.Min(r => r.At) - load.EngagedAt.GetValueOrDefault(g.Key, g.Min(r => r.At)) > 30_000).Count();
+        // From a subscriber's last bad session on the stream to its first dial request: its decision and
+        // the queue, and, across a kill, the shard's takeover or the dispatcher's (its state, or the
+        // subscriber's 15 s reminder for an offer younger than the dispatcher's last write).
+        var waits = requests.GroupBy(r => r.Destination).Select(g => (Msisdn: g.Key, Wait: TimeSpan.FromMilliseconds(g.Min(r => r.At) - load.EngagedAt[g.Key]))).ToList();
+        var slowest = waits.MaxBy(w => w.Wait);
         output.WriteLine(
             $"{requests.Count} dial requests for {requests.Select(r => r.ClientToken).Distinct().Count()} engagements; {answers.Count} answers, " +
             $"{answers.Count(a => a.Attempts.Count > 1)} needing more than one attempt, {answers.Sum(a => a.Attempts.Count)} attempts in all; " +
             $"by gateway: {string.Join(", ", answers.GroupBy(a => a.Attempts[^1].Gateway).Select(g => $"{g.Key} {g.Count()}"))}; " +
-            $"{late} subscribers first requested more than 30 s after their last bad session.");
+            $"from the last bad session to the first dial request: median {Median(waits.Select(w => w.Wait)).TotalSeconds:F1} s, " +
+            $"{waits.Count(w => w.Wait > TimeSpan.FromSeconds(15))} over 15 s, the longest {slowest.Wait.TotalSeconds:F1} s.");
+        // Reported, not yet held to 30 s: one engagement in a run still waits about a minute (issue #16).
 
         Assert.All(requests, r => Assert.True(r.SignatureValid));
+        Assert.Equal(load.Engaged.Order(StringComparer.Ordinal), requests.Select(r => r.Destination).Distinct().Order(StringComparer.Ordinal));
         Assert.All(requests.GroupBy(r => r.Destination), number => Assert.Single(number.Select(r => r.ContactId).Where(c => c is not null).Distinct()));
         Assert.All(requests.GroupBy(r => r.ClientToken), token => Assert.Single(token.Select(r => r.Attributes["engagementId"]).Distinct()));
         Assert.All(answers, a => Assert.True(Accepted.Contains(a.Status), $"the answer to {a.ContactId} ended {a.Status}: {JsonSerializer.Serialize(a.Attempts)}"));
@@ -299,6 +306,12 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
         }
 
         static IEnumerable<string> gatewayUrlsOf(List<ChurnProcess> gateways) => gateways.Select(g => g.Address.ToString().TrimEnd('/'));
+    }
+
+    private static TimeSpan Median(IEnumerable<TimeSpan> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     private static async Task<int> ActiveSilosAsync(IManagementGrain management)

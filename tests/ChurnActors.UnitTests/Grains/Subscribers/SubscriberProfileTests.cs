@@ -355,18 +355,19 @@ public sealed class SubscriberProfileTests
     }
 
     [Fact]
-    public void Sweep_offers_a_stalled_dialing_engagement_again_after_two_minutes()
+    public void Sweep_offers_a_stalled_dialing_engagement_again_after_ten_seconds()
     {
         var profile = NewProfile();
         var (engagement, _) = Exceed(profile, Start);
         profile.ClearForDial(engagement.Id, Start, new ProfileEffects());
+        Assert.True(profile.AwaitsDispatch);
 
         var early = new ProfileEffects();
-        profile.Sweep(Start.AddMinutes(2), CallTimeout, early);
+        profile.Sweep(Start.AddSeconds(10), CallTimeout, early);
         Assert.Empty(early.Offers);
 
         var effects = new ProfileEffects();
-        profile.Sweep(Start.AddMinutes(2).AddSeconds(1), CallTimeout, effects);
+        profile.Sweep(Start.AddSeconds(11), CallTimeout, effects);
         Assert.Equal(engagement.Id, Assert.Single(effects.Offers).EngagementId);
     }
 
@@ -375,7 +376,12 @@ public sealed class SubscriberProfileTests
     {
         var profile = NewProfile();
         var (engagement, _) = Exceed(profile, Start);
+        Assert.True(profile.AwaitsDispatch);
         Place(profile, engagement, Start);
+
+        // Placed, it waits for its answer, not for the dispatcher: the reminder slows to its minute.
+        Assert.False(profile.AwaitsDispatch);
+        Assert.True(profile.HasOpenEngagements);
 
         var early = new ProfileEffects();
         profile.Sweep(Start + CallTimeout + TimeSpan.FromMinutes(2), CallTimeout, early);
