@@ -47,8 +47,11 @@ public interface IProbeIngestGrain : IGrainWithIntegerKey
 /// <summary>One per contact-centre instance: places every subscriber's calls within the instance's quotas, most severe first, through the silo's dialer.</summary>
 public interface IDispatchGrain : IGrainWithStringKey
 {
-    /// <summary>Offers an engagement; offering one already known changes nothing.</summary>
-    [OneWay]
+    /// <summary>
+    /// Offers an engagement; offering one already known changes nothing. Answered, not one-way: an
+    /// offer that did not arrive (the dispatcher's silo lost) is known at once and offered again
+    /// within seconds, instead of waiting for the subscriber's reminder.
+    /// </summary>
     Task OfferAsync(DialRequest request);
 
     /// <summary>Frees the call slot of an engagement that got its feedback.</summary>

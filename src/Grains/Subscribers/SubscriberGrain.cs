@@ -62,6 +62,27 @@ public sealed partial class SubscriberGrain(
     /// <summary>Changes made in memory, and how many of them the last completed write held (see <see cref="SubscriberWriteOptions"/>).</summary>
     private long _changes, _writtenChanges;
 
+    /// <summary>
+    /// How often an activation retries what failed after a write (an offer the dispatcher did not take,
+    /// a reminder the reminder table did not), while it cannot count on the reminder to do it.
+    /// </summary>
+    internal static readonly TimeSpan SettleRetryPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an offer may take to be answered before it counts as lost (the dispatcher takes it in one short turn).</summary>
+    internal static readonly TimeSpan OfferTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a change waits for the reminder table before it goes on without it (see <see cref="TryKeepOutboxReminderAsync"/>).</summary>
+    internal static readonly TimeSpan ReminderTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The reminder being kept, while the reminder table has not answered.</summary>
+    private Task? _reminderKeeping;
+
+    /// <summary>Retries unsettled after-write work (see <see cref="SettleRetryPeriod"/>); null while all is settled.</summary>
+    private IGrainTimer? _settleTimer;
+
+    /// <summary>Something after a write failed since the settle timer last ran.</summary>
+    private bool _unsettled;
+
     /// <summary>This subscriber is registered with <see cref="UnwrittenSubscribers"/> as owing a write.</summary>
     private bool _registeredUnwritten;
 
@@ -210,11 +231,14 @@ public sealed partial class SubscriberGrain(
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName != OutboxReminder
             ? Task.CompletedTask
-            : ChangeAsync((now, effects) =>
-            {
-                _profile.Sweep(now, rules.CallTimeout, effects);
-                return true;
-            });
+            : SweepAsync();
+
+    /// <summary>Offers again what waits for the dispatcher, moves what fell due or timed out, and keeps the reminder.</summary>
+    private Task SweepAsync() => ChangeAsync((now, effects) =>
+    {
+        _profile.Sweep(now, rules.CallTimeout, effects);
+        return true;
+    });
 
     /// <summary>
     /// Applies one change to the profile and makes it durable. If anything fails on the way, the
@@ -283,6 +307,21 @@ public sealed partial class SubscriberGrain(
             _changes++;
         }
 
+        if (effects.Offers.Count > 0 && _outboxReminderPeriod != AwaitingDispatchPeriod)
+        {
+            // The reminder before the write: from the moment an engagement is durable, something must
+            // offer it again if this offer, this silo or the dispatcher's is lost on the way.
+            await EnterAfterWriteAsync();
+            try
+            {
+                await TryKeepOutboxReminderAsync();
+            }
+            finally
+            {
+                ExitAfterWrite();
+            }
+        }
+
         if (effects.Changed && writeBehind)
         {
             if (rules.Writes.StreamedEventsWrittenBehind && !_registeredUnwritten)
@@ -324,7 +363,17 @@ public sealed partial class SubscriberGrain(
             foreach (var offer in effects.Offers)
             {
                 LogOffered(logger, offer.EngagementId, Msisdns.Mask(offer.Msisdn), offer.Type.ToWire(), offer.Severity);
-                await dispatcher.OfferAsync(offer);
+                try
+                {
+                    await dispatcher.OfferAsync(offer).WaitAsync(OfferTimeout);
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    // The engagement is durable and stays pending: the reminder, or until it is registered
+                    // the settle timer, offers it again. The change that made it is not undone for this.
+                    LogOfferFailed(logger, offer.EngagementId, Msisdns.Mask(offer.Msisdn), exception);
+                    Unsettled();
+                }
             }
 
             foreach (var released in effects.Released)
@@ -354,7 +403,67 @@ public sealed partial class SubscriberGrain(
             LogRecordsKept(logger, _outbox.Count, Msisdns.Mask(store.State.Msisdn), failure);
         }
 
-        await KeepOutboxReminderAsync();
+        await TryKeepOutboxReminderAsync();
+    }
+
+    /// <summary>
+    /// Keeps the reminder as <see cref="KeepOutboxReminderAsync"/> does, waiting for the reminder table
+    /// at most <see cref="ReminderTimeout"/>: a call (a dispatcher's clearance, a batch of events) is
+    /// never held up by a reminder table that is down. What did not finish is left to finish on its
+    /// own, one at a time, and the settle timer keeps the reminder again after it.
+    /// </summary>
+    private async Task TryKeepOutboxReminderAsync()
+    {
+        if (_reminderKeeping is { IsCompleted: false })
+        {
+            Unsettled();
+            return;
+        }
+
+        _reminderKeeping = KeepOutboxReminderCaughtAsync();
+        try
+        {
+            await _reminderKeeping.WaitAsync(ReminderTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Unsettled();
+        }
+    }
+
+    private async Task KeepOutboxReminderCaughtAsync()
+    {
+        try
+        {
+            await KeepOutboxReminderAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogReminderFailed(logger, Msisdns.Mask(store.State.Msisdn), exception);
+            Unsettled();
+        }
+    }
+
+    /// <summary>
+    /// Something after a durable change failed: every <see cref="SettleRetryPeriod"/> the activation
+    /// sweeps (offering again what waits for the dispatcher) and keeps the reminder, until a round
+    /// passes with nothing failing. The timer keeps the activation alive meanwhile.
+    /// </summary>
+    private void Unsettled()
+    {
+        _unsettled = true;
+        _settleTimer ??= this.RegisterGrainTimer(SettleAsync, new GrainTimerCreationOptions(SettleRetryPeriod, SettleRetryPeriod) { KeepAlive = true });
+    }
+
+    private async Task SettleAsync(CancellationToken cancellation)
+    {
+        _unsettled = false;
+        await SweepAsync();
+        if (!_unsettled)
+        {
+            _settleTimer?.Dispose();
+            _settleTimer = null;
+        }
     }
 
     /// <summary>
@@ -480,6 +589,12 @@ public sealed partial class SubscriberGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of {Msisdn} could not be published; they are kept with its state and sent later")]
     private static partial void LogRecordsKept(ILogger logger, int count, string msisdn, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Engagement {EngagementId} for {Msisdn} could not be offered to dispatch; it stays pending and is offered again")]
+    private static partial void LogOfferFailed(ILogger logger, string engagementId, string msisdn, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox reminder of {Msisdn} could not be kept; tried again every few seconds")]
+    private static partial void LogReminderFailed(ILogger logger, string msisdn, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Engagement {EngagementId} for {Msisdn} offered to dispatch ({Type}, severity {Severity:F3})")]
     private static partial void LogOffered(ILogger logger, string engagementId, string msisdn, string type, double severity);

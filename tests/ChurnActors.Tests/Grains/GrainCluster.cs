@@ -31,6 +31,12 @@ public sealed class GrainCluster : IAsyncLifetime
     /// <summary>Every call the cluster's dispatcher asked for, by engagement id (Connect's ClientToken).</summary>
     public static ConcurrentDictionary<string, int> Dialled => ClusterDialer.Requests;
 
+    /// <summary>The dispatcher refuses the next <paramref name="times"/> offers for <paramref name="msisdn"/>, as a dispatcher on a lost silo does.</summary>
+    public static void RefuseOffers(string msisdn, int times) => RefusingDispatcher.Left[msisdn] = times;
+
+    /// <summary>How many refusals asked for by <see cref="RefuseOffers"/> are still to be made.</summary>
+    public static int RefusalsLeft(string msisdn) => RefusingDispatcher.Left.GetValueOrDefault(msisdn);
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(Silos);
@@ -68,6 +74,27 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<IOutboundDialer, ClusterDialer>();
             silo.Services.AddSingleton<IArchiveSink, DiscardingSink>();
             silo.Services.AddChurnGrains(configuration);
+            silo.AddIncomingGrainCallFilter<RefusingDispatcher>();
+        }
+    }
+
+    /// <summary>Fails the dispatcher's offers for the numbers <see cref="RefuseOffers"/> names, before the dispatcher sees them.</summary>
+    private sealed class RefusingDispatcher : IIncomingGrainCallFilter
+    {
+        public static readonly ConcurrentDictionary<string, int> Left = new(StringComparer.Ordinal);
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.Name == nameof(IDispatchGrain.OfferAsync)
+                && context.Request.GetArgument(0) is DialRequest offer
+                && Left.TryGetValue(offer.Msisdn, out var left)
+                && left > 0
+                && Left.TryUpdate(offer.Msisdn, left - 1, left))
+            {
+                throw new InvalidOperationException("The dispatcher refused this offer (test).");
+            }
+
+            return context.Invoke();
         }
     }
 

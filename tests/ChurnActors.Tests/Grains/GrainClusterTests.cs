@@ -29,6 +29,25 @@ public sealed class GrainClusterTests(GrainCluster grains, Xunit.Abstractions.IT
     }
 
     [Fact]
+    public async Task An_offer_the_dispatcher_refuses_leaves_the_change_acknowledged_and_is_offered_again_until_taken()
+    {
+        var msisdn = Probe.NewMsisdn();
+        GrainCluster.RefuseOffers(msisdn, 2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // The events are taken and the engagement is durable although the dispatcher refused it.
+        var result = await grains.Client.GetGrain<ISubscriberGrain>(msisdn).RecordEventsAsync(BadExperience(msisdn));
+        Assert.True(result.Incidents >= 1, $"{result.Incidents} incidents");
+        Assert.Equal(1, GrainCluster.RefusalsLeft(msisdn));
+
+        // Offered again by the subscriber itself until the dispatcher takes it, and dialled once.
+        var engagement = await PlacedEngagementAsync(msisdn);
+        Assert.Equal(0, GrainCluster.RefusalsLeft(msisdn));
+        Assert.Equal(1, GrainCluster.Dialled[engagement.EngagementId]);
+        output.WriteLine($"Refused twice, placed {clock.Elapsed.TotalSeconds:F1} s after the events.");
+    }
+
+    [Fact]
     public async Task A_subscriber_whose_silo_is_lost_comes_back_elsewhere_with_its_profile_and_takes_its_answer()
     {
         var management = grains.Client.GetGrain<IManagementGrain>(0);

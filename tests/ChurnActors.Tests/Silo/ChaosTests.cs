@@ -64,10 +64,16 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
         settings["Churn:Dialer:Connect:MaxConcurrentCalls"] = "100";
         settings["Churn:ContactPolicy:CallingHours:Start"] = "00:00";
         settings["Churn:ContactPolicy:CallingHours:End"] = "1.00:00";
+        // Offers and placed calls are logged (a few lines per engagement), timestamped, to explain a late one.
+        settings["Logging:LogLevel:ChurnActors.Grains.Dispatch"] = "Information";
+        settings["Logging:LogLevel:ChurnActors.Grains.Subscribers"] = "Information";
+        settings["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ";
+        settings["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true";
         settings["AWS_ACCESS_KEY_ID"] = ConnectStandIn.Credentials.AccessKeyId;
         settings["AWS_SECRET_ACCESS_KEY"] = ConnectStandIn.Credentials.SecretAccessKey;
 
         var gateways = new List<ChurnProcess>();
+        var killedLogs = new List<string>();
         try
         {
             await ChurnProcess.WithSilosAsync(async silos =>
@@ -110,7 +116,7 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
                         continue;
                     }
 
-                    heals.Add(await KillAndHealAsync(slot, silos, settings, shards, connect, instance, management));
+                    heals.Add(await KillAndHealAsync(slot, silos, settings, shards, connect, instance, management, killedLogs));
                 }
 
                 stopLoad.Cancel();
@@ -125,7 +131,7 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
                 output.WriteLine(outage!.ToString());
                 output.WriteLine($"Shards before each slot: {string.Join(" | ", spreads)}");
 
-                await AssertNothingLostOrDoubledAsync(silos, gateways, load, connect, instance);
+                await AssertNothingLostOrDoubledAsync(silos, gateways, load, connect, instance, heals, outage, killedLogs);
                 Assert.All(heals, heal => Assert.True(heal.Healed <= HealWithin, $"{heal}: not healed within {HealWithin.TotalSeconds:F0} s"));
                 Assert.Contains(heals, heal => heal.HeldDispatcher);
                 Assert.True(outage.ServedWhileDown, $"{outage}");
@@ -154,7 +160,7 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
     /// others, and the first call placed after the kill.
     /// </summary>
     private static async Task<Heal> KillAndHealAsync(
-        int slot, List<ChurnProcess> silos, Dictionary<string, string?> settings, Shards shards, ConnectStandIn connect, string instance, IManagementGrain management)
+        int slot, List<ChurnProcess> silos, Dictionary<string, string?> settings, Shards shards, ConnectStandIn connect, string instance, IManagementGrain management, List<string> killedLogs)
     {
         var dispatcherAt = await DispatcherSiloPortAsync(management);
         var victim = slot == 1 && silos.FirstOrDefault(s => s.SiloPort == dispatcherAt) is { } dispatcher ? dispatcher : silos[Random.Shared.Next(silos.Count)];
@@ -163,6 +169,7 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
         var sinceKill = Stopwatch.StartNew();
         await victim.KillAsync();
         silos.Remove(victim);
+        killedLogs.AddRange(victim.AllLines().Select(line => $"[{victim.SiloPort}] {line}"));
         await victim.DisposeAsync();
         var replacing = ChurnProcess.StartAsync(settings);
 
@@ -185,7 +192,7 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
 
         var replacement = await replacing;
         silos.Add(replacement);
-        return new Heal(slot, victim.SiloPort, victim.SiloPort == dispatcherAt, heldBefore, shardsBack, callAgain, sinceKill.Elapsed);
+        return new Heal(slot, killedAt, victim.SiloPort, victim.SiloPort == dispatcherAt, heldBefore, shardsBack, callAgain, sinceKill.Elapsed);
     }
 
     /// <summary>
@@ -196,6 +203,7 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
     {
         var sample = load.Sent.Keys.Take(100).ToArray();
         var countedBefore = await CountedAsync(silos[0].Http, sample);
+        var downAt = DateTimeOffset.UtcNow;
         await redis.KillAsync();
         var down = Stopwatch.StartNew();
         var answered = 0;
@@ -219,13 +227,15 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
         }
 
         var countedDuring = await CountedAsync(silos[0].Http, sample);
+        var upAt = DateTimeOffset.UtcNow;
         await redis.StartAsync();
         var back = Stopwatch.StartNew();
         await ChurnHost.EventuallyAsync(() => ActiveSilosAsync(management), n => n == silos.Count, "every silo active again after Redis returned", TimeSpan.FromSeconds(90));
-        return new RedisOutage(countedBefore, countedDuring, answered, asked, back.Elapsed);
+        return new RedisOutage(downAt, upAt, countedBefore, countedDuring, answered, asked, back.Elapsed);
     }
 
-    private async Task AssertNothingLostOrDoubledAsync(List<ChurnProcess> silos, List<ChurnProcess> gateways, Load load, ConnectStandIn connect, string instance)
+    private async Task AssertNothingLostOrDoubledAsync(
+        List<ChurnProcess> silos, List<ChurnProcess> gateways, Load load, ConnectStandIn connect, string instance, List<Heal> heals, RedisOutage outage, List<string> killedLogs)
     {
         var http = gateways[0].Http;
 
@@ -265,7 +275,23 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
             $"by gateway: {string.Join(", ", answers.GroupBy(a => a.Attempts[^1].Gateway).Select(g => $"{g.Key} {g.Count()}"))}; " +
             $"from the last bad session to the first dial request: median {Median(waits.Select(w => w.Wait)).TotalSeconds:F1} s, " +
             $"{waits.Count(w => w.Wait > TimeSpan.FromSeconds(15))} over 15 s, the longest {slowest.Wait.TotalSeconds:F1} s.");
-        // Reported, not yet held to 30 s: one engagement in a run still waits about a minute (issue #16).
+        foreach (var (msisdn, wait) in waits.Where(w => w.Wait > TimeSpan.FromSeconds(15)).OrderBy(w => load.EngagedAt[w.Msisdn]))
+        {
+            output.WriteLine(await DescribeLateAsync(http, msisdn, wait, load.EngagedAt[msisdn], requests, heals, outage));
+            var logs = killedLogs.Concat(silos.SelectMany(silo => silo.AllLines().Select(line => $"[{silo.SiloPort}] {line}"))).ToList();
+            foreach (var engagementId in requests.Where(r => r.Destination == msisdn).Select(r => r.Attributes["engagementId"]).Distinct())
+            {
+                for (var i = 0; i < logs.Count; i++)
+                {
+                    if (logs[i].Contains(engagementId, StringComparison.Ordinal))
+                    {
+                        output.WriteLine($"  {(i > 0 ? logs[i - 1] : "")} {logs[i]}");
+                    }
+                }
+            }
+        }
+
+        Assert.All(waits, w => Assert.True(w.Wait <= TimeSpan.FromSeconds(30), $"{Msisdns.Mask(w.Msisdn)} waited {w.Wait.TotalSeconds:F1} s from its last bad session to its first dial request"));
 
         Assert.All(requests, r => Assert.True(r.SignatureValid));
         Assert.Equal(load.Engaged.Order(StringComparer.Ordinal), requests.Select(r => r.Destination).Distinct().Order(StringComparer.Ordinal));
@@ -306,6 +332,27 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
         }
 
         static IEnumerable<string> gatewayUrlsOf(List<ChurnProcess> gateways) => gateways.Select(g => g.Address.ToString().TrimEnd('/'));
+    }
+
+    /// <summary>
+    /// A subscriber that waited long for its call, on the run's timeline: when its bad sessions were
+    /// put, when it decided, each dial request, and the kills and the outage near them.
+    /// </summary>
+    private static async Task<string> DescribeLateAsync(
+        HttpClient http, string msisdn, TimeSpan wait, long putAt, IReadOnlyList<ConnectRequest> requests, List<Heal> heals, RedisOutage outage)
+    {
+        var put = DateTimeOffset.FromUnixTimeMilliseconds(putAt);
+        string At(DateTimeOffset at) => $"{(at - put).TotalSeconds:+0.0;-0.0} s";
+        var view = await http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}", JsonSerializerOptions.Web);
+        var decided = view!.Engagements.Select(e => $"engagement created {At(e.CreatedAt)}, now {e.Status}").FirstOrDefault() ?? "no engagement";
+        var dials = requests.Where(r => r.Destination == msisdn).Select(r => At(DateTimeOffset.FromUnixTimeMilliseconds(r.At)));
+        var near = heals.Where(h => Math.Abs((h.KilledAt - put).TotalSeconds) < 90).Select(h => $"kill {h.Slot} of silo {h.SiloPort}{(h.HeldDispatcher ? " (the dispatcher's)" : "")} {At(h.KilledAt)}");
+        if (Math.Abs((outage.DownAt - put).TotalSeconds) < 90)
+        {
+            near = near.Append($"Redis down {At(outage.DownAt)} to {At(outage.UpAt)}");
+        }
+
+        return $"Late: {Msisdns.Mask(msisdn)} waited {wait.TotalSeconds:F1} s; bad sessions put at 0 s, {decided}, dial requests {string.Join(", ", dials)}; {string.Join("; ", near)}.";
     }
 
     private static TimeSpan Median(IEnumerable<TimeSpan> values)
@@ -350,7 +397,7 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
         return total;
     }
 
-    private sealed record Heal(int Slot, int SiloPort, bool HeldDispatcher, int ShardsHeld, TimeSpan? ShardsBack, TimeSpan? CallAgain, TimeSpan Measured)
+    private sealed record Heal(int Slot, DateTimeOffset KilledAt, int SiloPort, bool HeldDispatcher, int ShardsHeld, TimeSpan? ShardsBack, TimeSpan? CallAgain, TimeSpan Measured)
     {
         public TimeSpan Healed => ShardsBack is { } shards && CallAgain is { } call ? (shards > call ? shards : call) : TimeSpan.MaxValue;
 
@@ -361,7 +408,7 @@ public sealed class ChaosTests(DynamoDbServer dynamo, KinesisServer kinesis, Xun
         private static string Seconds(TimeSpan? value) => value is { } v ? $"{v.TotalSeconds:F1} s" : "no (25 s)";
     }
 
-    private sealed record RedisOutage(int CountedBefore, int CountedDuring, int Answered, int Asked, TimeSpan MembershipBackAfter)
+    private sealed record RedisOutage(DateTimeOffset DownAt, DateTimeOffset UpAt, int CountedBefore, int CountedDuring, int Answered, int Asked, TimeSpan MembershipBackAfter)
     {
         public bool ServedWhileDown => CountedDuring > CountedBefore && Answered == Asked;
 
