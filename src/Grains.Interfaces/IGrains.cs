@@ -50,8 +50,10 @@ public interface IDispatchGrain : IGrainWithStringKey
     /// <summary>
     /// Offers an engagement; offering one already known changes nothing. Answered, not one-way: an
     /// offer that did not arrive (the dispatcher's silo lost) is known at once and offered again
-    /// within seconds, instead of waiting for the subscriber's reminder.
+    /// within seconds, instead of waiting for the subscriber's reminder. The dispatcher takes an offer
+    /// in one short turn, so an answer later than 5 s means it is not there.
     /// </summary>
+    [ResponseTimeout("00:00:05")]
     Task OfferAsync(DialRequest request);
 
     /// <summary>Frees the call slot of an engagement that got its feedback.</summary>

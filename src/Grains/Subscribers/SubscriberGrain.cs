@@ -68,9 +68,6 @@ public sealed partial class SubscriberGrain(
     /// </summary>
     internal static readonly TimeSpan SettleRetryPeriod = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long an offer may take to be answered before it counts as lost (the dispatcher takes it in one short turn).</summary>
-    internal static readonly TimeSpan OfferTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>How long a change waits for the reminder table before it goes on without it (see <see cref="TryKeepOutboxReminderAsync"/>).</summary>
     internal static readonly TimeSpan ReminderTimeout = TimeSpan.FromSeconds(2);
 
@@ -365,7 +362,7 @@ public sealed partial class SubscriberGrain(
                 LogOffered(logger, offer.EngagementId, Msisdns.Mask(offer.Msisdn), offer.Type.ToWire(), offer.Severity);
                 try
                 {
-                    await dispatcher.OfferAsync(offer).WaitAsync(OfferTimeout);
+                    await dispatcher.OfferAsync(offer);
                 }
                 catch (Exception exception) when (exception is not OutOfMemoryException)
                 {
