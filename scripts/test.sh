@@ -25,6 +25,13 @@ if [ ! -x /usr/bin/redis-server ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
 fi
 
+# The observability test scrapes the silo and the gateway with Debian's Prometheus, started by the test itself.
+if [ ! -x /usr/bin/prometheus ]; then
+  echo "Installing prometheus (Debian) for the metrics test"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 

@@ -1,5 +1,6 @@
 using ChurnActors.Configuration;
 using ChurnActors.Gateway.Logging;
+using ChurnActors.Gateway.Telemetry;
 
 namespace ChurnActors.Gateway;
 
@@ -12,8 +13,16 @@ public static class GatewayHost
         builder.Services.AddSafeLogging();
         configure?.Invoke(builder);
         var clustering = ValidatedOptions.Load<ClusteringOptions>(builder.Configuration, ClusteringOptions.Section);
-        builder.UseOrleansClient(client => client.UseChurnClustering(clustering));
-        builder.Services.AddChurnGateway(builder.Configuration);
+        var tracing = TelemetryHosting.TracingEnabled(builder.Configuration);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseChurnClustering(clustering);
+            if (tracing)
+            {
+                client.AddActivityPropagation();
+            }
+        });
+        builder.Services.AddChurnGateway(builder.Configuration).AddChurnTelemetry(builder.Configuration, "churn-gateway");
 
         var app = builder.Build();
         app.MapChurnGateway();

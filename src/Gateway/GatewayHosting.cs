@@ -3,6 +3,7 @@ using ChurnActors.Gateway.Access;
 using ChurnActors.Gateway.Apis;
 using ChurnActors.Gateway.Live;
 using ChurnActors.Gateway.OpsPage;
+using ChurnActors.Gateway.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ChurnActors.Gateway;
@@ -51,6 +52,7 @@ public static class GatewayHosting
         api.MapCellsApi();
         api.MapStatsApi();
         api.MapLiveApi();
+        app.MapChurnMetrics();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using ChurnActors.Grains.Dispatch;
 using ChurnActors.Grains.Options;
 using ChurnActors.Grains.Stats;
 using ChurnActors.Grains.Subscribers;
+using ChurnActors.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<SubscriberRules>();
         services.AddSingleton<GrainReferences>();
         services.AddSingleton<UnwrittenSubscribers>();
+        services.AddMetrics();
+        services.TryAddSingleton<ChurnMetrics>();
         services.AddSingleton<ChurnCounters>();
         services.TryAddSingleton<IRecordPublisher, StreamRecordPublisher>();
         services.AddHostedService<StatsReporter>();

@@ -3,6 +3,7 @@ using ChurnActors.Configuration;
 using ChurnActors.Gateway;
 using ChurnActors.Gateway.Access;
 using ChurnActors.Gateway.Logging;
+using ChurnActors.Gateway.Telemetry;
 using ChurnActors.Grains;
 using ChurnActors.Silo.Configuration;
 using ChurnActors.Silo.Health;
@@ -32,12 +33,22 @@ public static class ChurnSiloHost
         ApplyEmbeddedDefaults(configuration, clustering);
         builder.Services.AddSingleton(clustering);
 
-        builder.UseOrleans(silo => silo
-            .UseChurnClustering(clustering)
-            .AddChurnGrainStorage(configuration, clustering)
-            .AddMemoryGrainStorage(PubSubStorageName) // only explicit stream subscriptions live here; the streams use implicit ones
-            .AddChurnStreams(configuration, clustering)
-            .AddDashboard()); // its profiler records, and its metrics are collected, only while someone watches (DashboardMetrics)
+        var tracing = TelemetryHosting.TracingEnabled(configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo
+                .UseChurnClustering(clustering)
+                .AddChurnGrainStorage(configuration, clustering)
+                .AddMemoryGrainStorage(PubSubStorageName) // only explicit stream subscriptions live here; the streams use implicit ones
+                .AddChurnStreams(configuration, clustering)
+                .AddDashboard(); // its profiler records, and its metrics are collected, only while someone watches (DashboardMetrics)
+
+            // Grain calls carry the caller's trace only when traces are kept: otherwise the filters would cost every call for nothing.
+            if (tracing)
+            {
+                silo.AddActivityPropagation();
+            }
+        });
 
         builder.Services
             .AddChurnGrains(configuration)
@@ -45,6 +56,7 @@ public static class ChurnSiloHost
             .AddChurnSimulator(configuration)
             .AddChurnDialer(configuration)
             .AddChurnGateway(configuration)
+            .AddChurnTelemetry(configuration, "churn-silo")
             .AddDashboardMetrics()
             .AddSettingsReport();
 

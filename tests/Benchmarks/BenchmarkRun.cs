@@ -422,7 +422,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, string root)
                 var perSubscriber = (Heap() - baseline) / (double)size;
 
                 // What the embedded storage holds now (a subscriber that only counted is written when it deactivates).
-                var stored = silo.Services.GetRequiredKeyedService<IGrainStorage>(SubscriberGrain.StorageName) is Adapters.Memory.ProcessMemoryGrainStorage memory
+                var stored = Adapters.Storage.MeteredGrainStorage.Unwrap(silo.Services.GetRequiredKeyedService<IGrainStorage>(SubscriberGrain.StorageName)) is Adapters.Memory.ProcessMemoryGrainStorage memory
                     ? memory.StoredBytes / (double)size
                     : storedBytes;
                 _results.Memory.Add(new MemoryPoint(SystemName, size, perSubscriber, stateBytes, stored, activation.EventsPerSecond));

@@ -92,7 +92,7 @@ public sealed partial class KinesisQueueReceiver(
 
         reader.Throttled = 0;
         reader.Behind = read.MillisBehindLatest;
-        progress.Read(reader.ShardId, read.Records.Count > 0 || read.MillisBehindLatest > 0 || HasUndelivered(reader));
+        progress.Read(reader.ShardId, read.Records.Count > 0 || read.MillisBehindLatest > 0 || HasUndelivered(reader), read.MillisBehindLatest);
 
         // Decoded before the reader moves on: if decoding fails (the rejections cannot be recorded), the same read is made again.
         var deliveries = read.Records.Count > 0

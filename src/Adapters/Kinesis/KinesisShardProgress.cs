@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChurnActors.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ChurnActors.Adapters.Kinesis;
@@ -9,19 +10,29 @@ namespace ChurnActors.Adapters.Kinesis;
 /// delivered, failing to decode, or the shard reporting it is behind) makes the silo not ready, so a
 /// stuck shard is seen rather than silently waiting.
 /// </summary>
-public sealed class KinesisShardProgress(string streamName, TimeSpan stallAfter, TimeProvider time)
+/// <remarks>The same figures feed the metrics' shard gauges (<see cref="ChurnMetrics.Shards"/>).</remarks>
+public sealed class KinesisShardProgress(string streamName, TimeSpan stallAfter, TimeProvider time, ChurnMetrics? metrics = null)
 {
-    private readonly ConcurrentDictionary<string, Shard> _shards = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ShardReading> _shards = new(StringComparer.Ordinal);
 
     /// <summary>The shard is read from here on (taken, or taken again).</summary>
-    public void Started(string shardId) => _shards[shardId] = new Shard(time.GetUtcNow());
+    public void Started(string shardId)
+    {
+        var shard = new ShardReading { AdvancedAt = time.GetUtcNow() };
+        _shards[shardId] = shard;
+        if (metrics is not null)
+        {
+            metrics.Shards[(streamName, shardId)] = shard;
+        }
+    }
 
     /// <summary>A read came back: <paramref name="waiting"/> when records are there that are not delivered yet.</summary>
-    public void Read(string shardId, bool waiting)
+    public void Read(string shardId, bool waiting, long millisBehindLatest = 0)
     {
         if (_shards.TryGetValue(shardId, out var shard))
         {
             shard.Waiting = waiting;
+            shard.MillisBehindLatest = millisBehindLatest;
         }
     }
 
@@ -36,7 +47,11 @@ public sealed class KinesisShardProgress(string streamName, TimeSpan stallAfter,
     }
 
     /// <summary>The shard is no longer read by this silo (ended, or taken by another).</summary>
-    public void Stopped(string shardId) => _shards.TryRemove(shardId, out _);
+    public void Stopped(string shardId)
+    {
+        _shards.TryRemove(shardId, out _);
+        metrics?.Shards.TryRemove((streamName, shardId), out _);
+    }
 
     /// <summary>The shards stalled now, with how long they have not moved.</summary>
     public IReadOnlyList<(string Shard, TimeSpan Still)> Stalled()
@@ -52,12 +67,6 @@ public sealed class KinesisShardProgress(string streamName, TimeSpan stallAfter,
 
     public int Shards => _shards.Count;
 
-    private sealed class Shard(DateTimeOffset start)
-    {
-        public DateTimeOffset AdvancedAt { get; set; } = start;
-
-        public bool Waiting { get; set; }
-    }
 }
 
 /// <summary>Not ready while a shard this silo reads has stood still with records waiting (<see cref="KinesisShardProgress"/>).</summary>

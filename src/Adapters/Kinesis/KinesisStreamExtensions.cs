@@ -1,3 +1,4 @@
+using ChurnActors.Telemetry;
 using ChurnActors.Adapters.Aws;
 using ChurnActors.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -62,7 +63,7 @@ public static class KinesisStreamExtensions
         services.AddKeyedSingleton(name, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptionsMonitor<KinesisStreamOptions>>().Get(name);
-            return new KinesisShardProgress(options.StreamName, options.StallAfter, sp.GetRequiredService<TimeProvider>());
+            return new KinesisShardProgress(options.StreamName, options.StallAfter, sp.GetRequiredService<TimeProvider>(), sp.GetService<ChurnMetrics>());
         });
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.TryAddKeyedSingleton<OrleansKinesisCodec>(name);

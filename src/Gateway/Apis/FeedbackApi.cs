@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChurnActors.Gateway.Input;
+using ChurnActors.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,28 @@ public static class FeedbackApi
     }
 
     public static async Task<Results<Ok<FeedbackAnswer>, ProblemHttpResult>> PostAsync(
+        HttpRequest request,
+        IGrainFactory grains,
+        IOptions<GatewayOptions> options,
+        ReplayGuard replays,
+        ChurnMetrics metrics,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var answer = await AnswerAsync(request, grains, options, replays, time, cancellationToken);
+
+        // By outcome: the answer's status, or the problem's type (both a handful of fixed words).
+        var outcome = answer.Result switch
+        {
+            Ok<FeedbackAnswer> ok => ok.Value!.Outcome,
+            ProblemHttpResult problem => problem.ProblemDetails.Type?[(problem.ProblemDetails.Type.LastIndexOf(':') + 1)..] ?? "problem",
+            _ => "other",
+        };
+        metrics.FeedbackRequests.Add(1, new KeyValuePair<string, object?>("churn.outcome", outcome));
+        return answer;
+    }
+
+    private static async Task<Results<Ok<FeedbackAnswer>, ProblemHttpResult>> AnswerAsync(
         HttpRequest request,
         IGrainFactory grains,
         IOptions<GatewayOptions> options,

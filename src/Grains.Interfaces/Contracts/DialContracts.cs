@@ -9,7 +9,8 @@ public sealed record DialRequest(
     [property: Id(3)] string Cell,
     [property: Id(4)] double FailRate,
     [property: Id(5)] double Severity,
-    [property: Id(6)] DateTimeOffset DecidedAt);
+    [property: Id(6)] DateTimeOffset DecidedAt,
+    [property: Id(7)] string? TraceParent = null);
 
 /// <summary>The subscriber's answer when the dispatcher asks to dial an engagement.</summary>
 [GenerateSerializer]

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using ChurnActors.Grains.Options;
+using ChurnActors.Telemetry;
 using ChurnActors.Grains.Subscribers;
 using ChurnActors.Records;
 using Microsoft.Extensions.Logging;
@@ -25,6 +27,7 @@ public sealed partial class ArchiverGrain(
     [PersistentState("archiver", ArchiverGrain.StorageName)] IPersistentState<ArchiverState> written,
     IArchiveSink sink,
     IOptions<ArchiveOptions> options,
+    ChurnMetrics metrics,
     TimeProvider time,
     ILogger<ArchiverGrain> logger) : Grain, IArchiverGrain, IStreamSubscriptionObserver, IAsyncObserver<RecordBatch>
 {
@@ -66,6 +69,8 @@ public sealed partial class ArchiverGrain(
         {
             LogRowsLeft(logger, _bufferedRows, this.GetPrimaryKeyString());
         }
+
+        metrics.ArchiveBuffered.TryRemove(this.GetPrimaryKeyString(), out _);
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -129,6 +134,7 @@ public sealed partial class ArchiverGrain(
         }
 
         _oldestBufferedAt ??= time.GetUtcNow();
+        metrics.ArchiveBuffered[this.GetPrimaryKeyString()] = _bufferedRows;
         if (_bufferedRows >= options.Value.FlushRows || _bufferedBytes >= options.Value.FlushBytes)
         {
             await WriteBufferAsync(CancellationToken.None);
@@ -172,8 +178,11 @@ public sealed partial class ArchiverGrain(
                 {
                     var first = partition.First();
                     var key = ObjectKey(table, first.Record.Timestamp, first.Position, first.Index);
+                    var started = Stopwatch.GetTimestamp();
                     var content = await RecordTables.ToParquetAsync(table, [.. partition.Select(r => r.Record)], cancellationToken);
                     await sink.PutAsync(key, content, cancellationToken);
+                    metrics.ArchiveFlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("churn.table", table));
+                    metrics.ArchiveRowsWritten.Add(partition.Count(), new KeyValuePair<string, object?>("churn.table", table));
                 }
 
                 _bufferedRows -= rows.Count;
@@ -183,8 +192,11 @@ public sealed partial class ArchiverGrain(
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 LogWriteFailed(logger, table, this.GetPrimaryKeyString(), rows.Count, exception);
+                metrics.ArchiveWriteFailures.Add(1, new KeyValuePair<string, object?>("churn.table", table));
             }
         }
+
+        metrics.ArchiveBuffered[this.GetPrimaryKeyString()] = _bufferedRows;
 
         _oldestBufferedAt = _bufferedRows > 0 ? _oldestBufferedAt : null;
         if (_bufferedRows == 0)

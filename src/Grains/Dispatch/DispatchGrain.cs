@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ChurnActors.Grains.Options;
+using ChurnActors.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +21,7 @@ public sealed partial class DispatchGrain(
     IOutboundDialer dialer,
     IOptions<DialerOptions> options,
     GrainReferences references,
+    ChurnMetrics metrics,
     TimeProvider time,
     ILogger<DispatchGrain> logger) : Grain, IDispatchGrain
 {
@@ -45,6 +48,11 @@ public sealed partial class DispatchGrain(
     private long _placed;
     private long _failed;
     private long _timedOut;
+    private long _rateLimitedReported;
+
+    private static readonly KeyValuePair<string, object?> ResultPlaced = new("churn.result", "placed");
+    private static readonly KeyValuePair<string, object?> ResultRetryable = new("churn.result", "retryable");
+    private static readonly KeyValuePair<string, object?> ResultFailed = new("churn.result", "failed");
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -66,6 +74,12 @@ public sealed partial class DispatchGrain(
         // Retries fall due and calls time out with nobody calling in: a timer drives those.
         this.RegisterGrainTimer(PumpAsync, new GrainTimerCreationOptions(PumpPeriod, PumpPeriod) { KeepAlive = true });
         StartDials();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.Dispatch.Clear();
         return Task.CompletedTask;
     }
 
@@ -119,6 +133,7 @@ public sealed partial class DispatchGrain(
         }
 
         StartDials();
+        metrics.Dispatch.Set(_queue.Waiting, _queue.InFlight, _queue.OldestWait(now));
         return Task.CompletedTask;
     }
 
@@ -171,6 +186,12 @@ public sealed partial class DispatchGrain(
         {
             _ = DialAsync(request, CancellationToken.None);
         }
+
+        if (_queue.RateLimited != _rateLimitedReported)
+        {
+            metrics.RateLimitWaits.Add(_queue.RateLimited - _rateLimitedReported);
+            _rateLimitedReported = _queue.RateLimited;
+        }
     }
 
     private async Task ReportTimeoutAsync(DialRequest expired)
@@ -196,6 +217,7 @@ public sealed partial class DispatchGrain(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            metrics.DialNotCleared.Add(1);
             // The subscriber could not answer (a storage fault, a timeout): nothing was dialled, so the
             // slot and token go back; its outbox offers the engagement again.
             _queue.Forget(request.EngagementId);
@@ -207,6 +229,7 @@ public sealed partial class DispatchGrain(
 
         if (clearance != DialClearance.Cleared)
         {
+            metrics.DialNotCleared.Add(1);
             _queue.Forget(request.EngagementId);
             ForgetKept(request.EngagementId);
             StartDials();
@@ -214,6 +237,14 @@ public sealed partial class DispatchGrain(
         }
 
         _queue.Cleared(request.EngagementId);
+        if (_queue.Attempts(request.EngagementId) == 1)
+        {
+            metrics.IncidentToDial.Record((time.GetUtcNow() - request.DecidedAt).TotalSeconds);
+        }
+
+        // The dial joins the trace its engagement was decided in, however long it waited.
+        using var span = ChurnMetrics.Tracing.StartActivity("churn.dial", ActivityKind.Client, request.TraceParent);
+        span?.SetTag("churn.incident_type", request.Type.ToWire());
         DialResult result;
         try
         {
@@ -224,6 +255,13 @@ public sealed partial class DispatchGrain(
             result = DialResult.Retryable($"network fault: {exception.Message}");
         }
 
+        metrics.DialAttempts.Add(1, result.Kind switch
+        {
+            DialResultKind.Placed => ResultPlaced,
+            DialResultKind.Retryable => ResultRetryable,
+            _ => ResultFailed,
+        });
+        span?.SetTag("churn.result", result.Kind switch { DialResultKind.Placed => "placed", DialResultKind.Retryable => "retryable", _ => "failed" });
         var now = time.GetUtcNow();
         switch (result.Kind)
         {

@@ -19,6 +19,24 @@ public sealed class DispatchQueue(DialerOptions options, DateTimeOffset now)
     /// <summary>Calls holding a slot: being placed, or placed and waiting for their outcome.</summary>
     public int InFlight => _inFlight;
 
+    /// <summary>Engagements that, once at the head of the queue with a slot free, had to wait for a request token (each counted once).</summary>
+    public long RateLimited { get; private set; }
+
+    /// <summary>How long ago the longest-waiting engagement (waiting or backing off) was decided; zero when none waits.</summary>
+    public TimeSpan OldestWait(DateTimeOffset now)
+    {
+        var oldest = now;
+        foreach (var entry in _known.Values)
+        {
+            if (entry.Phase is Phase.Waiting or Phase.BackingOff && entry.Request.DecidedAt < oldest)
+            {
+                oldest = entry.Request.DecidedAt;
+            }
+        }
+
+        return now - oldest;
+    }
+
     /// <summary>Adds an engagement unless it is already known here. True if added.</summary>
     public bool Offer(DialRequest request)
     {
@@ -67,6 +85,12 @@ public sealed class DispatchQueue(DialerOptions options, DateTimeOffset now)
 
             if (!_rate.TryTake(now))
             {
+                if (!entry.WaitedForToken)
+                {
+                    entry.WaitedForToken = true;
+                    RateLimited++;
+                }
+
                 return null;
             }
 
@@ -203,5 +227,7 @@ public sealed class DispatchQueue(DialerOptions options, DateTimeOffset now)
         public DateTimeOffset PlacedAt { get; set; }
 
         public DateTimeOffset RetryAt { get; set; }
+
+        public bool WaitedForToken { get; set; }
     }
 }

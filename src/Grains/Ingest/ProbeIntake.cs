@@ -73,7 +73,10 @@ public sealed class ProbeIntake(DateTimeOffset now)
         }
 
         counters.EventsAccepted(Accepted);
-        counters.EventsRejected(Rejections.Count);
+        foreach (var rejection in Rejections)
+        {
+            counters.EventRejected(rejection.Reason);
+        }
     }
 
     /// <summary>Each subscriber's events, in the order they came.</summary>

@@ -1,12 +1,33 @@
+using ChurnActors.Grains.Ingest;
+using ChurnActors.Grains.Rules;
+using ChurnActors.Telemetry;
+
 namespace ChurnActors.Grains.Stats;
 
 /// <summary>
 /// This silo's counters since it last reported. Grains count here without a grain call; the
-/// <see cref="StatsReporter"/> drains them into the cluster-wide <see cref="IStatsGrain"/>.
+/// <see cref="StatsReporter"/> drains them into the cluster-wide <see cref="IStatsGrain"/> (the page's
+/// <c>/api/v1/stats</c>). Every count goes to the matching instrument of <see cref="ChurnMetrics"/> in
+/// the same call, so what Prometheus adds up over the silos and what the stats API shows never
+/// disagree.
 /// </summary>
-public sealed class ChurnCounters
+public sealed class ChurnCounters(ChurnMetrics metrics)
 {
     private static readonly int StatusCount = Enum.GetValues<EngagementStatus>().Length;
+    private static readonly KeyValuePair<string, object?> Accepted = new("churn.outcome", "accepted");
+    private static readonly KeyValuePair<string, object?> Rejected = new("churn.outcome", "rejected");
+    private static readonly KeyValuePair<string, object?> Duplicate = new("churn.outcome", "duplicate");
+    private static readonly KeyValuePair<string, object?>[] From = Tags("churn.from");
+    private static readonly KeyValuePair<string, object?>[] To = Tags("churn.to");
+    private static readonly KeyValuePair<string, object?> FromNone = new("churn.from", "none");
+
+    /// <summary>Counters of their own, for code that runs without a host (tests, tools).</summary>
+    public ChurnCounters()
+        : this(new ChurnMetrics())
+    {
+    }
+
+    public ChurnMetrics Metrics => metrics;
 
     private long _eventsAccepted;
     private long _eventsRejected;
@@ -15,15 +36,48 @@ public sealed class ChurnCounters
     private long _feedbackReceived;
     private readonly long[] _engagements = new long[StatusCount];
 
-    public void EventsAccepted(int count) => Interlocked.Add(ref _eventsAccepted, count);
+    public void EventsAccepted(int count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _eventsAccepted, count);
+            metrics.ProbeEvents.Add(count, Accepted);
+        }
+    }
 
-    public void EventsRejected(int count) => Interlocked.Add(ref _eventsRejected, count);
+    /// <summary>One event refused, with the reason it was given (counted by the reason's class).</summary>
+    public void EventRejected(string reason)
+    {
+        Interlocked.Increment(ref _eventsRejected);
+        metrics.ProbeEvents.Add(1, Rejected, new KeyValuePair<string, object?>("churn.reason", RejectionClass.Of(reason)));
+    }
 
-    public void EventsDuplicate(int count) => Interlocked.Add(ref _eventsDuplicate, count);
+    public void EventsDuplicate(int count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _eventsDuplicate, count);
+            metrics.ProbeEvents.Add(count, Duplicate);
+        }
+    }
 
-    public void CallsPlaced(int count) => Interlocked.Add(ref _callsPlaced, count);
+    public void CallsPlaced(int count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _callsPlaced, count);
+            metrics.CallsPlaced.Add(count);
+        }
+    }
 
-    public void FeedbackReceived(int count) => Interlocked.Add(ref _feedbackReceived, count);
+    public void FeedbackReceived(int count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _feedbackReceived, count);
+            metrics.FeedbackRecorded.Add(count);
+        }
+    }
 
     /// <summary>An engagement moved from one status to another (from null: it was just decided).</summary>
     public void EngagementMoved(EngagementStatus? from, EngagementStatus to)
@@ -34,7 +88,15 @@ public sealed class ChurnCounters
         }
 
         Interlocked.Increment(ref _engagements[(int)to]);
+        metrics.EngagementTransitions.Add(1, from is { } f ? From[(int)f] : FromNone, To[(int)to]);
     }
+
+    /// <summary>The contact policy decided on an exceeded threshold.</summary>
+    public void Decided(DecisionClass decision) =>
+        metrics.Decisions.Add(1, new KeyValuePair<string, object?>("churn.outcome", decision.Outcome()), new KeyValuePair<string, object?>("churn.reason", decision.ToWire()));
+
+    private static KeyValuePair<string, object?>[] Tags(string key) =>
+        [.. Enum.GetValues<EngagementStatus>().OrderBy(s => (int)s).Select(s => new KeyValuePair<string, object?>(key, s.ToWire()))];
 
     /// <summary>Takes everything counted since the last drain; null if nothing was.</summary>
     public StatsDelta? Drain()

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using ChurnActors.Grains.Archive;
 using ChurnActors.Grains.Rules;
 using ChurnActors.Grains.Options;
@@ -353,6 +354,21 @@ public sealed partial class SubscriberGrain(
 
         counters.CallsPlaced(effects.CallsPlaced);
         counters.FeedbackReceived(effects.FeedbackReceived);
+        if (effects.Decisions.Count > 0)
+        {
+            foreach (var decision in effects.Decisions)
+            {
+                counters.Decided(decision);
+            }
+        }
+
+        if (effects.AnsweredAfter.Count > 0)
+        {
+            foreach (var after in effects.AnsweredAfter)
+            {
+                counters.Metrics.DecisionToAnswer.Record(after.TotalSeconds);
+            }
+        }
 
         if (effects.Offers.Count > 0 || effects.Released.Count > 0)
         {
@@ -362,7 +378,9 @@ public sealed partial class SubscriberGrain(
                 LogOffered(logger, offer.EngagementId, Msisdns.Mask(offer.Msisdn), offer.Type.ToWire(), offer.Severity);
                 try
                 {
-                    await dispatcher.OfferAsync(offer);
+                    // The trace this engagement was decided in goes with it to the dial, which the
+                    // dispatcher may start long after this call (docs/design.md §8).
+                    await dispatcher.OfferAsync(Activity.Current is { } decided ? offer with { TraceParent = decided.Id } : offer);
                 }
                 catch (Exception exception) when (exception is not OutOfMemoryException)
                 {

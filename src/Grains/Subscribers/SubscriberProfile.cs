@@ -132,6 +132,7 @@ public sealed class SubscriberProfile(
             effects.StatusChanged(null, EngagementStatus.Suppressed);
         }
 
+        effects.Decided(verdict.Class);
         state.Decisions[(int)probe.Type] = new StoredDecision(probe.Type.ToWire(), now, verdict.Engage, verdict.Reason);
         effects.Add(new EngagementRecord(
             engagementId, now, state.Msisdn, probe.Type, probe.Cell, rate.Rate, rate.Severity, verdict.Status, verdict.Reason));
@@ -247,6 +248,7 @@ public sealed class SubscriberProfile(
         AddCapped(state.SentimentHistory, new StoredSentimentChange(engagement.Id, now, before, after, $"score {feedback.Score}"), KeptSentimentChanges);
 
         effects.FeedbackReceived++;
+        effects.Answered(now - engagement.CreatedAt);
         effects.Release(engagement.Id);
         effects.SentimentChanged(engagement.Cell, after - before, now);
         effects.Add(new FeedbackRecord(engagement.Id, feedback.ContactId, feedback.AnsweredAt, state.Msisdn, engagement.Cell, feedback.Score));
@@ -490,6 +492,19 @@ public sealed class ProfileEffects
     public int CallsPlaced { get; set; }
 
     public int FeedbackReceived { get; set; }
+
+    private List<DecisionClass>? _decisions;
+    private List<TimeSpan>? _answeredAfter;
+
+    /// <summary>The contact policy's decisions in this change, by class (for metrics).</summary>
+    public IReadOnlyList<DecisionClass> Decisions => _decisions ?? (IReadOnlyList<DecisionClass>)[];
+
+    /// <summary>For each answer taken in this change, how long after its decision it came.</summary>
+    public IReadOnlyList<TimeSpan> AnsweredAfter => _answeredAfter ?? (IReadOnlyList<TimeSpan>)[];
+
+    public void Decided(DecisionClass decision) => (_decisions ??= []).Add(decision);
+
+    public void Answered(TimeSpan afterDecision) => (_answeredAfter ??= []).Add(afterDecision);
 
     public void AddCellIncident(string msisdn, string cell, IncidentType type, DateTimeOffset at)
     {

@@ -28,19 +28,27 @@ public static class SiloStorage
         silo.Services.Configure<SubscriberWriteOptions>(writes => writes.IngestedEventsWrittenBehind = inProcess);
         if (provider == StorageProvider.DynamoDb)
         {
-            return silo.AddDynamoDbGrainStorage(configuration, StorageNames);
+            silo.AddDynamoDbGrainStorage(configuration, StorageNames);
+        }
+        else
+        {
+            foreach (var name in StorageNames)
+            {
+                if (inProcess)
+                {
+                    silo.AddProcessMemoryGrainStorage(name);
+                }
+                else
+                {
+                    silo.AddMemoryGrainStorage(name);
+                }
+            }
         }
 
+        // Every store counted and timed the same way, whichever provider holds it (churn.storage.*).
         foreach (var name in StorageNames)
         {
-            if (inProcess)
-            {
-                silo.AddProcessMemoryGrainStorage(name);
-            }
-            else
-            {
-                silo.AddMemoryGrainStorage(name);
-            }
+            MeteredGrainStorage.Decorate(silo.Services, name);
         }
 
         return silo;

@@ -26,7 +26,7 @@ public sealed class WritePolicyTests(DynamoDbServer dynamo) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 
-    private DynamoDbGrainStorage Storage => (DynamoDbGrainStorage)_silo.Services.GetRequiredKeyedService<IGrainStorage>(SubscriberGrain.StorageName);
+    private DynamoDbGrainStorage Storage => (DynamoDbGrainStorage)MeteredGrainStorage.Unwrap(_silo.Services.GetRequiredKeyedService<IGrainStorage>(SubscriberGrain.StorageName));
 
     [Fact]
     public async Task Accepted_events_are_in_the_table_when_the_batch_is_acknowledged()
