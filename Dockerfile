@@ -14,6 +14,10 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV Urls=http://+:8080
+# Logs as JSON, one object a line, with the trace and span ids of each line's request (README, Observability);
+# `dotnet run` keeps plain text.
+ENV Logging__Console__FormatterName=json \
+    Logging__Console__FormatterOptions__IncludeScopes=true
 USER $APP_UID
 
 # Joins the silos as an Orleans client: Churn__Clustering__*, Churn__Gateway__FeedbackSecret and

@@ -60,6 +60,7 @@ public static class TelemetryHosting
             telemetry.WithTracing(tracing =>
             {
                 tracing
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
                     .AddSource(ChurnMetrics.MeterName)
                     .AddSource(OrleansSources)
                     // The route, not the path: a subscriber's path holds its number.

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ChurnActors.Configuration;
 
 namespace ChurnActors.Gateway.Telemetry;
@@ -28,6 +29,13 @@ public sealed class TelemetryOptions
 
     /// <summary>Record traces even without an OTLP endpoint (for a test's exporter, or a debugging session).</summary>
     public bool Tracing { get; set; }
+
+    /// <summary>
+    /// The share of new traces kept (a trace begun upstream keeps its caller's choice): 1 % by default,
+    /// as every read of the probe stream and every HTTP batch starts one.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double TraceSampleRatio { get; set; } = 0.01;
 
     public override string ToString() => OptionsText.Describe(this);
 }

@@ -52,8 +52,20 @@ public sealed partial class CloudFormationTemplateTests
         "logs:CreateLogStream", "logs:PutLogEvents",
     ];
 
+    /// <summary>
+    /// What each task's collector sidecar calls (the otel-collector container, AWS Distro for
+    /// OpenTelemetry): awsemf puts the metrics as log events into a log group the stack creates, awsxray
+    /// the traces. No remote sampling, no CreateLogGroup, no PutMetricData.
+    /// </summary>
+    private static readonly AwsCall[] Collector =
+    [
+        new("logs:CreateLogStream", "the collector sidecar's awsemf exporter"),
+        new("logs:PutLogEvents", "the collector sidecar's awsemf exporter"),
+        new("xray:PutTraceSegments", "the collector sidecar's awsxray exporter"),
+    ];
+
     /// <summary>Actions AWS authorizes only on Resource "*": they have no resource-level permissions.</summary>
-    private static readonly HashSet<string> UnscopedActions = ["ecr:GetAuthorizationToken"];
+    private static readonly HashSet<string> UnscopedActions = ["ecr:GetAuthorizationToken", "xray:PutTraceSegments"];
 
     /// <summary>The resource types an action of each service may name.</summary>
     private static readonly Dictionary<string, string[]> ResourceTypesOf = new(StringComparer.Ordinal)
@@ -70,7 +82,8 @@ public sealed partial class CloudFormationTemplateTests
     /// <summary>Each role and the calls made with it: its code's, and what AWS makes on its behalf.</summary>
     private static readonly Dictionary<string, IReadOnlyList<AwsCall>> Expected = new(StringComparer.Ordinal)
     {
-        ["SiloTaskRole"] = WithKeyUse(AwsCalls.OfProject("src/Silo/Silo.csproj")),
+        ["SiloTaskRole"] = WithKeyUse([.. AwsCalls.OfProject("src/Silo/Silo.csproj"), .. Collector]),
+        ["GatewayTaskRole"] = WithKeyUse([.. AwsCalls.OfProject("src/Gateway/Gateway.csproj"), .. Collector]),
         ["HookRole"] = WithKeyUse(
         [
             .. AwsCalls.OfLambda("deploy/connect-hook/index.mjs"),
@@ -256,7 +269,7 @@ public sealed partial class CloudFormationTemplateTests
     }
 
     [Fact]
-    public void The_roles_serve_the_silo_task_the_hook_and_ecs_and_the_gateway_task_has_none_as_it_calls_no_AWS_API()
+    public void The_roles_serve_the_tasks_the_hook_and_ecs_and_the_gateways_is_only_its_collectors_as_it_calls_no_AWS_API()
     {
         Assert.Equal(Expected.Keys.Order(StringComparer.Ordinal), Resources.Where(r => Type(r.Key) == "AWS::IAM::Role").Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.All(Expected.Keys, role => Assert.Null(Properties(role)["ManagedPolicyArns"]));
@@ -267,7 +280,7 @@ public sealed partial class CloudFormationTemplateTests
         AssertSame(GetAtt("HookRole", "Arn"), Properties("Hook")["Role"]);
 
         Assert.Empty(AwsCalls.OfProject("src/Gateway/Gateway.csproj"));
-        Assert.Null(Properties("GatewayTaskDefinition")["TaskRoleArn"]);
+        AssertSame(GetAtt("GatewayTaskRole", "Arn"), Properties("GatewayTaskDefinition")["TaskRoleArn"]);
     }
 
     [Fact]
@@ -392,6 +405,63 @@ public sealed partial class CloudFormationTemplateTests
 
         static IEnumerable<(string, string)> KeySchema(JsonObject table) =>
             table["KeySchema"]!.AsArray().Select(k => (k!["AttributeName"]!.GetValue<string>(), k["KeyType"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Each_task_runs_a_collector_that_sends_its_metrics_to_the_stacks_log_group_and_its_traces_to_x_ray()
+    {
+        foreach (var task in new[] { "SiloTaskDefinition", "GatewayTaskDefinition" })
+        {
+            var collector = Assert.Single(AllContainers(task), c => c["Name"]!.GetValue<string>() == CollectorContainer);
+            AssertSame(Ref("CollectorImage"), collector["Image"]);
+            Assert.Equal("false", collector["Essential"]!.ToString());
+            var config = SubParts(Variable(collector, "AOT_CONFIG_CONTENT")!["Fn::Sub"]!).Text;
+            Assert.Contains("awsemf", config, StringComparison.Ordinal);
+            Assert.Contains("awsxray", config, StringComparison.Ordinal);
+            Assert.Contains("${TelemetryLogGroup}", config, StringComparison.Ordinal);
+            Assert.Contains("namespace: ChurnActors", config, StringComparison.Ordinal);
+            Assert.Contains("127.0.0.1:4317", config, StringComparison.Ordinal);
+
+            // The app sends OTLP to it on loopback and starts after it.
+            var app = Containers(task).Single();
+            Assert.Equal("http://127.0.0.1:4317", Variable(app, TelemetryHostingKeys.Otlp)!.GetValue<string>());
+            Assert.Equal(CollectorContainer, app["DependsOn"]![0]!["ContainerName"]!.GetValue<string>());
+        }
+
+        // Every alarm on the project's own metrics names one the code exports.
+        var exported = InstrumentNames();
+        var alarmed = OfType("AWS::CloudWatch::Alarm")
+            .SelectMany(a => a["Namespace"]?.GetValue<string>() == "ChurnActors"
+                ? [a["MetricName"]!.GetValue<string>()]
+                : AsList(a["Metrics"]).Select(m => m!["MetricStat"]?["Metric"]).Where(m => m?["Namespace"]?.GetValue<string>() == "ChurnActors").Select(m => m!["MetricName"]!.GetValue<string>()))
+            .ToList();
+        Assert.Equal(5, OfType("AWS::CloudWatch::Alarm").Count(a => a["Namespace"]?.GetValue<string>() == "ChurnActors" || AsList(a["Metrics"]).Any(m => m!["MetricStat"]?["Metric"]?["Namespace"]?.GetValue<string>() == "ChurnActors")));
+        Assert.All(alarmed, name => Assert.Contains(name, exported));
+    }
+
+    /// <summary>The names of the instruments <see cref="ChurnActors.Telemetry.ChurnMetrics"/> creates, read from a listener.</summary>
+    private static HashSet<string> InstrumentNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Meter.Name == ChurnActors.Telemetry.ChurnMetrics.MeterName)
+            {
+                lock (names)
+                {
+                    names.Add(instrument.Name);
+                }
+            }
+        };
+        listener.Start();
+        _ = new ChurnActors.Telemetry.ChurnMetrics();
+        return names;
+    }
+
+    private static class TelemetryHostingKeys
+    {
+        public const string Otlp = ChurnActors.Gateway.Telemetry.TelemetryHosting.OtlpEndpointKey;
     }
 
     [Fact]
@@ -568,7 +638,13 @@ public sealed partial class CloudFormationTemplateTests
     private static IEnumerable<JsonObject> OfType(string type) =>
         Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == type).Select(r => Properties(r.Key));
 
+    /// <summary>The app containers (silo, gateway) of the task definitions, without their collector sidecars.</summary>
     private static IEnumerable<JsonObject> Containers(string? taskDefinition = null) =>
+        AllContainers(taskDefinition).Where(c => c["Name"]!.GetValue<string>() != CollectorContainer);
+
+    private const string CollectorContainer = "otel-collector";
+
+    private static IEnumerable<JsonObject> AllContainers(string? taskDefinition = null) =>
         Resources.Where(r => Type(r.Key) == "AWS::ECS::TaskDefinition" && (taskDefinition is null || r.Key == taskDefinition))
             .SelectMany(r => Properties(r.Key)["ContainerDefinitions"]!.AsArray().Select(c => c!.AsObject()));
 
@@ -657,7 +733,15 @@ public sealed partial class CloudFormationTemplateTests
             ("Dialer__Connect", typeof(ChurnActors.Adapters.Connect.ConnectDialerOptions)),
             ("Gateway", typeof(GatewayOptions)),
             ("Simulator", typeof(SimulatorOptions)),
+            ("Telemetry", typeof(ChurnActors.Gateway.Telemetry.TelemetryOptions)),
         };
+
+        // The OpenTelemetry SDK's own standard variable (README, Observability).
+        if (variable == ChurnActors.Gateway.Telemetry.TelemetryHosting.OtlpEndpointKey)
+        {
+            return true;
+        }
+
         return variable.StartsWith("Churn__", StringComparison.Ordinal) && sections.Any(section =>
             variable["Churn__".Length..].StartsWith(section.Path + "__", StringComparison.Ordinal)
             && Binds(section.Options, variable[("Churn__" + section.Path + "__").Length..].Split("__")));

@@ -95,6 +95,7 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
             new Dictionary<string, string?>
             {
                 ["Churn:Telemetry:Tracing"] = "true",
+                ["Churn:Telemetry:TraceSampleRatio"] = "1",
                 ["Churn:ContactPolicy:CallingHours:Start"] = "00:00",
                 ["Churn:ContactPolicy:CallingHours:End"] = "1.00:00",
             },
@@ -182,12 +183,13 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Equal(letIn, TelemetryHosting.LetsScrape(openTo, IPAddress.Parse(caller)));
 
     [Fact]
-    public async Task Json_logs_are_one_object_a_line_with_trace_and_span_ids_and_no_number()
+    public async Task The_images_log_json_one_object_a_line_with_trace_and_span_ids_and_no_number()
     {
-        await using var silo = await ChurnProcess.StartAsync(new Dictionary<string, string?>
+        // The logging settings the container images set (Dockerfile, runtime stage), and nothing else of theirs.
+        var image = ImageLoggingSettings();
+        Assert.Equal("json", image["Logging:Console:FormatterName"]);
+        await using var silo = await ChurnProcess.StartAsync(new Dictionary<string, string?>(image)
         {
-            ["Logging:Console:FormatterName"] = "json",
-            ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
             ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
             ["Churn:Telemetry:Tracing"] = "true",
         });
@@ -208,6 +210,20 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Matches("^[0-9a-f]{32}$", scope.GetProperty("TraceId").GetString());
         Assert.Matches("^[0-9a-f]{16}$", scope.GetProperty("SpanId").GetString());
         Assert.All(lines, line => Assert.DoesNotContain(msisdn[1..], line, StringComparison.Ordinal));
+    }
+
+    /// <summary>The <c>Logging__*</c> variables the Dockerfile's runtime stage sets, as configuration keys.</summary>
+    private static Dictionary<string, string?> ImageLoggingSettings()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Repository.Root, "Dockerfile"));
+        var runtime = lines.SkipWhile(l => !l.StartsWith("FROM ", StringComparison.Ordinal) || !l.EndsWith(" AS runtime", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => !l.StartsWith("FROM ", StringComparison.Ordinal));
+        var joined = string.Join("\n", runtime).Replace("\\\n", " ", StringComparison.Ordinal).Split('\n');
+        return joined.Where(l => l.StartsWith("ENV ", StringComparison.Ordinal))
+            .SelectMany(l => l[4..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pair => pair.Split('=', 2))
+            .Where(pair => pair.Length == 2 && pair[0].StartsWith("Logging__", StringComparison.Ordinal))
+            .ToDictionary(pair => pair[0].Replace("__", ":", StringComparison.Ordinal), pair => (string?)pair[1]);
     }
 
     /// <summary>The stats API's figures, summed from the scraped series of every job.</summary>
