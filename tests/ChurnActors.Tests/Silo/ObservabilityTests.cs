@@ -77,6 +77,13 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
             Assert.True(await prometheus.ValueAsync(query) > 0, $"no {what}: {query}");
         }
 
+        // The dashboard's every query is one Prometheus takes.
+        foreach (var query in DashboardQueries())
+        {
+            using var answer = await prometheus.Http.GetAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}");
+            Assert.True(answer.IsSuccessStatusCode, $"deploy/grafana: {query}: {await answer.Content.ReadAsStringAsync()}");
+        }
+
         Assert.Equal(traffic.Engaged, await prometheus.ValueAsync("sum(churn_dial_attempts_total{churn_result=\"placed\"})"));
         Assert.Equal(1, await prometheus.ValueAsync("count(churn_dispatch_queue_depth)"));
         Assert.Equal(2, await prometheus.ValueAsync("sum(up)"));
@@ -163,6 +170,64 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
 
         // Opening /metrics opens nothing else.
         Assert.Equal(HttpStatusCode.Unauthorized, (await open.Http.GetAsync("/api/v1/stats")).StatusCode);
+    }
+
+    [Fact]
+    public void The_dashboard_names_only_series_the_code_exports()
+    {
+        var exported = PrometheusNames();
+        // Series names only: label lists (by (...)) and matchers ({...}) taken out first.
+        var named = DashboardQueries()
+            .Select(q => System.Text.RegularExpressions.Regex.Replace(q, @"by \([^)]*\)|\{[^}]*\}", ""))
+            .SelectMany(q => System.Text.RegularExpressions.Regex.Matches(q, @"\bchurn_[a-z_]+").Select(m => m.Value))
+            .Distinct()
+            .ToList();
+        Assert.True(named.Count >= 15, $"{named.Count} churn series on the dashboard");
+        Assert.All(named, name => Assert.Contains(name, exported));
+    }
+
+    /// <summary>The series names Prometheus gets for each instrument of the churn meter (OpenTelemetry's Prometheus naming).</summary>
+    private static HashSet<string> PrometheusNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Meter.Name != ChurnActors.Telemetry.ChurnMetrics.MeterName)
+            {
+                return;
+            }
+
+            var name = instrument.Name.Replace('.', '_') + instrument.Unit switch { "s" => "_seconds", "ms" => "_milliseconds", _ => "" };
+            var type = instrument.GetType().GetGenericTypeDefinition();
+            lock (names)
+            {
+                if (type == typeof(System.Diagnostics.Metrics.Counter<>))
+                {
+                    names.Add(name + "_total");
+                }
+                else if (type == typeof(System.Diagnostics.Metrics.Histogram<>))
+                {
+                    names.UnionWith([name + "_bucket", name + "_sum", name + "_count"]);
+                }
+                else
+                {
+                    names.Add(name);
+                }
+            }
+        };
+        listener.Start();
+        _ = new ChurnActors.Telemetry.ChurnMetrics();
+        return names;
+    }
+
+    /// <summary>Every query of the Grafana dashboard in deploy/grafana.</summary>
+    private static List<string> DashboardQueries()
+    {
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "deploy", "grafana", "churn-actors.json")));
+        return [.. dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            .Select(t => t.GetProperty("expr").GetString()!)];
     }
 
     [Theory]
