@@ -133,6 +133,18 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
         var root = Assert.Single(trace, s => !ids.Contains(s.ParentSpanId));
         Assert.True(root == request || root.SpanId == request.ParentSpanId, $"the trace's root is {root.Source.Name} {root.DisplayName}");
 
+        // The answer's own trace: the hook's feedback call (here the simulated subscriber's, over HTTP as
+        // Connect's hook makes it) to the subscriber grain that changes the sentiment.
+        var answered = await ChurnHost.EventuallyAsync(
+            () => Task.FromResult(Snapshot(spans).FirstOrDefault(s => s.Source.Name == "Microsoft.AspNetCore" && s.GetTagItem("http.route") as string == "/api/v1/connect/feedback")),
+            s => s is not null,
+            "the feedback request's span");
+        await ChurnHost.EventuallyAsync(
+            () => Task.FromResult(Snapshot(spans).Where(s => s.TraceId == answered!.TraceId).ToList()),
+            t => t.Any(s => s.DisplayName.Contains("RecordFeedback", StringComparison.Ordinal) && s.Kind == ActivityKind.Server),
+            "the subscriber's RecordFeedback call in the feedback request's trace");
+        Assert.Equal(8, (await silo.Http.GetFromJsonAsync<SubscriberView>($"/api/v1/subscribers/{Uri.EscapeDataString(msisdn)}", JsonSerializerOptions.Web))!.Sentiment);
+
         // No span's name or attribute holds the number, whole or as digits.
         var digits = msisdn[1..];
         Assert.All(Snapshot(spans), s =>
