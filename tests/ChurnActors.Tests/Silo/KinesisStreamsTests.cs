@@ -78,6 +78,46 @@ public sealed class KinesisStreamsTests(KinesisServer kinesis, DynamoDbServer dy
         }
 
         Assert.True(carried >= 1, "the record stream carried no record");
+
+        // The shard gauges: each of this stream's four shards read by this silo, caught up, not stalled.
+        var gauges = ShardGauges(probeStream);
+        Assert.Equal(4, gauges.Count(g => g.Name == "churn.kinesis.millis_behind_latest"));
+        Assert.Equal(4, gauges.Count(g => g.Name == "churn.kinesis.checkpoint.age"));
+        Assert.All(gauges.Where(g => g.Name == "churn.kinesis.checkpoint.age"), g => Assert.Equal(0, g.Value));
+        output.WriteLine(string.Join(", ", gauges.Select(g => $"{g.Name} {g.Shard} {g.Value}")));
+    }
+
+    /// <summary>The per-shard gauges of the churn meter for <paramref name="stream"/>, observed now.</summary>
+    private static List<(string Name, string Shard, double Value)> ShardGauges(string stream)
+    {
+        var seen = new List<(string Name, string Shard, double Value)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ChurnActors.Telemetry.ChurnMetrics.MeterName && instrument.Name.StartsWith("churn.kinesis.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Record(System.Diagnostics.Metrics.Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? of = null, shard = null;
+            foreach (var tag in tags)
+            {
+                (of, shard) = tag.Key switch { "churn.stream" => (tag.Value as string, shard), "churn.shard" => (of, tag.Value as string), _ => (of, shard) };
+            }
+
+            if (of == stream)
+            {
+                seen.Add((instrument.Name, shard!, value));
+            }
+        }
+
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return seen;
     }
 
     [Fact]
