@@ -8,6 +8,8 @@ using System.Text.Json;
 using ChurnActors.Gateway.Logging;
 using ChurnActors.Gateway.Telemetry;
 using ChurnActors.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 
@@ -152,6 +154,44 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
             Assert.DoesNotContain(digits, s.DisplayName, StringComparison.Ordinal);
             Assert.All(s.TagObjects, tag => Assert.DoesNotContain(digits, Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal));
         });
+    }
+
+    [Fact]
+    public async Task With_the_standard_otlp_endpoint_set_a_silo_sends_its_metrics_and_traces_there()
+    {
+        // A stand-in for the collector: an OTLP/HTTP receiver that keeps what each path was sent.
+        var received = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var receiver = builder.Build();
+        receiver.MapPost("/v1/{signal}", async (string signal, Microsoft.AspNetCore.Http.HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            if (request.ContentType == "application/x-protobuf" && body.Length > 0)
+            {
+                received.AddOrUpdate(signal, 1, (_, n) => n + 1);
+            }
+
+            return Microsoft.AspNetCore.Http.Results.Ok();
+        });
+        await receiver.StartAsync();
+
+        await using var silo = await ChurnProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = TestGateway.AddressOf(receiver).ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
+            ["Churn:Telemetry:TraceSampleRatio"] = "1",
+        });
+        Assert.Equal(HttpStatusCode.Accepted, (await silo.Http.PostAsJsonAsync("/api/v1/probe-events", Probe.BadExperience(Probe.NewMsisdn()))).StatusCode);
+
+        await ChurnHost.EventuallyAsync(
+            () => Task.FromResult(received.ToDictionary(r => r.Key, r => r.Value)),
+            r => r.GetValueOrDefault("metrics") > 0 && r.GetValueOrDefault("traces") > 0,
+            "OTLP metrics and traces at the endpoint",
+            TimeSpan.FromSeconds(30));
     }
 
     [Fact]
