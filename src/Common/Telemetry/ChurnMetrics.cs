@@ -41,6 +41,12 @@ public sealed class ChurnMetrics
         StorageOperations = Meter.CreateCounter<long>("churn.storage.operations", "{operation}", "Grain-state reads, writes and clears, by store, operation and result (ok, conflict, error)");
         StorageDuration = Meter.CreateHistogram<double>("churn.storage.duration", "s", "Grain-state operations' latency, by store and operation", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         ObserveGauges();
+
+        // Counters of what should stay rare start at zero, so a scraper has the series (and an alarm
+        // its rate) before the first one happens.
+        RateLimitWaits.Add(0);
+        DialNotCleared.Add(0);
+        ArchiveWriteFailures.Add(0);
     }
 
     public Meter Meter { get; }

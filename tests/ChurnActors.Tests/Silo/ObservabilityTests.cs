@@ -86,6 +86,16 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
             Assert.True(answer.IsSuccessStatusCode, $"deploy/grafana: {query}: {await answer.Content.ReadAsStringAsync()}");
         }
 
+        // What the traffic did not make happen is there too, at zero or at its level.
+        foreach (var series in new[]
+        {
+            "churn_dial_rate_limit_waits_total", "churn_dial_not_cleared_total", "churn_archive_write_failures_total", "churn_archive_rows_buffered",
+            "churn_dispatch_queue_depth", "churn_dispatch_calls_in_flight", "churn_dispatch_oldest_wait_seconds",
+        })
+        {
+            Assert.True(await prometheus.ValueAsync($"count({series}{{job=\"silo\"}})") > 0, $"no {series}");
+        }
+
         Assert.Equal(traffic.Engaged, await prometheus.ValueAsync("sum(churn_dial_attempts_total{churn_result=\"placed\"})"));
         Assert.Equal(1, await prometheus.ValueAsync("count(churn_dispatch_queue_depth)"));
         Assert.Equal(2, await prometheus.ValueAsync("sum(up)"));
