@@ -379,7 +379,7 @@ public sealed partial class SubscriberGrain(
                 try
                 {
                     // The trace this engagement was decided in goes with it to the dial, which the
-                    // dispatcher may start long after this call (docs/design.md §8).
+                    // dispatcher may start long after this call (README, Observability).
                     await dispatcher.OfferAsync(Activity.Current is { } decided ? offer with { TraceParent = decided.Id } : offer);
                 }
                 catch (Exception exception) when (exception is not OutOfMemoryException)
