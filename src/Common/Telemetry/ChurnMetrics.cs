@@ -32,7 +32,6 @@ public sealed class ChurnMetrics
         DialAttempts = Meter.CreateCounter<long>("churn.dial.attempts", "{attempt}", "Dial requests to the contact centre, by result: placed, retryable, failed");
         DialNotCleared = Meter.CreateCounter<long>("churn.dial.not_cleared", "{engagement}", "Engagements the dispatcher took but the subscriber did not clear (no longer wanted, or unreachable)");
         RateLimitWaits = Meter.CreateCounter<long>("churn.dial.rate_limit.waits", "{wait}", "Times a waiting call could not be requested because Connect's request quota (token bucket) was spent");
-        QueueWait = Meter.CreateHistogram<double>("churn.dispatch.queue.wait", "s", "From an engagement's offer to its dial request", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         IncidentToDial = Meter.CreateHistogram<double>("churn.engagement.dial_request.latency", "s", "From the decision on an incident to its first dial request", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         DecisionToAnswer = Meter.CreateHistogram<double>("churn.engagement.answer.latency", "s", "From the decision to engage to the subscriber's answer", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         ArchiveFlushDuration = Meter.CreateHistogram<double>("churn.archive.flush.duration", "s", "Writing one part file to the data lake", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
@@ -68,8 +67,6 @@ public sealed class ChurnMetrics
     public Counter<long> DialNotCleared { get; }
 
     public Counter<long> RateLimitWaits { get; }
-
-    public Histogram<double> QueueWait { get; }
 
     public Histogram<double> IncidentToDial { get; }
 

@@ -255,13 +255,14 @@ public sealed partial class DispatchGrain(
             result = DialResult.Retryable($"network fault: {exception.Message}");
         }
 
-        metrics.DialAttempts.Add(1, result.Kind switch
+        var resultTag = result.Kind switch
         {
             DialResultKind.Placed => ResultPlaced,
             DialResultKind.Retryable => ResultRetryable,
             _ => ResultFailed,
-        });
-        span?.SetTag("churn.result", result.Kind switch { DialResultKind.Placed => "placed", DialResultKind.Retryable => "retryable", _ => "failed" });
+        };
+        metrics.DialAttempts.Add(1, resultTag);
+        span?.SetTag(resultTag.Key, resultTag.Value);
         var now = time.GetUtcNow();
         switch (result.Kind)
         {

@@ -27,8 +27,6 @@ public sealed class ChurnCounters(ChurnMetrics metrics)
     {
     }
 
-    public ChurnMetrics Metrics => metrics;
-
     private long _eventsAccepted;
     private long _eventsRejected;
     private long _eventsDuplicate;
@@ -94,6 +92,9 @@ public sealed class ChurnCounters(ChurnMetrics metrics)
     /// <summary>The contact policy decided on an exceeded threshold.</summary>
     public void Decided(DecisionClass decision) =>
         metrics.Decisions.Add(1, new KeyValuePair<string, object?>("churn.outcome", decision.Outcome()), new KeyValuePair<string, object?>("churn.reason", decision.ToWire()));
+
+    /// <summary>An answer was taken <paramref name="afterDecision"/> after its engagement was decided.</summary>
+    public void Answered(TimeSpan afterDecision) => metrics.DecisionToAnswer.Record(afterDecision.TotalSeconds);
 
     private static KeyValuePair<string, object?>[] Tags(string key) =>
         [.. Enum.GetValues<EngagementStatus>().OrderBy(s => (int)s).Select(s => new KeyValuePair<string, object?>(key, s.ToWire()))];

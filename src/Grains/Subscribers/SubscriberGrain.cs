@@ -366,7 +366,7 @@ public sealed partial class SubscriberGrain(
         {
             foreach (var after in effects.AnsweredAfter)
             {
-                counters.Metrics.DecisionToAnswer.Record(after.TotalSeconds);
+                counters.Answered(after);
             }
         }
 
