@@ -16,6 +16,7 @@ public sealed class ConfigurationTests
     [InlineData("Churn:Sentiment:Start", "11")]
     [InlineData("Churn:Dialer:Connect:RequestsPerSecond", "0")]
     [InlineData("Churn:Gateway:Access:Password", "too-short")]
+    [InlineData("Churn:Telemetry:TraceSampleRatio", "1.5")]
     public async Task An_out_of_range_value_stops_the_start_naming_its_key(string key, string value)
     {
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
@@ -104,13 +105,15 @@ public sealed class ConfigurationTests
         Assert.Contains(exception.Failures, f => f.StartsWith(missing, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void A_value_of_the_wrong_type_names_its_key()
+    [Theory]
+    [InlineData("Churn:Clustering:SiloPort", "eleven")]
+    [InlineData("Churn:Telemetry:MetricsOpenTo", "Everyone")]
+    public void A_value_of_the_wrong_type_names_its_key(string key, string value)
     {
         var exception = Assert.Throws<InvalidOperationException>(() => ChurnSiloHost.Build([], builder =>
-            builder.Configuration.AddInMemoryCollection(Settings("Churn:Clustering:SiloPort", "eleven"))));
+            builder.Configuration.AddInMemoryCollection(Settings(key, value))));
 
-        Assert.Contains("Churn:Clustering:SiloPort", exception.Message, StringComparison.Ordinal);
+        Assert.Contains(key, exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
